@@ -1,0 +1,109 @@
+"""The ``presslens`` command line.
+
+Errors a user can fix print one line (``presslens: error: FILE: problem``)
+and exit with status 2; no traceback, no half-written output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import PresslensError
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presslens",
+        description="Sourcing density, hedged claims and party framing in news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"presslens {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    ann = sub.add_parser("annotate", help="annotate articles into JSONL or Parquet")
+    ann.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html, folder, .jsonl or .csv corpus")
+    ann.add_argument("--out", required=True, metavar="FILE", help="output: FILE.jsonl or FILE.parquet")
+    ann.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    ann.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    ann.set_defaults(func=cmd_annotate)
+
+    ev = sub.add_parser("evaluate", help="measure accuracy against gold data")
+    ev_sub = ev.add_subparsers(dest="what", metavar="WHAT")
+    ev_sub.required = True
+    pos = ev_sub.add_parser("pos", help="tagging accuracy on CoNLL-U files (gold tokens)")
+    pos.add_argument("files", nargs="+", metavar="FILE.conllu")
+    pos.add_argument("--json", action="store_true", help="print a JSON object")
+    pos.set_defaults(func=cmd_evaluate_pos)
+    return parser
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from .export import EXPORT_SUFFIXES, write_annotations
+    from .ingest import read_documents
+    from .pipeline import annotate_documents
+
+    out = Path(args.out)
+    if out.suffix.lower() not in EXPORT_SUFFIXES:
+        raise PresslensError(f"{out}: output must end in .jsonl or .parquet")
+    if args.parties and not Path(args.parties).is_file():
+        raise PresslensError(f"{args.parties}: no such parties file")
+    docs = read_documents(args.inputs)
+    docs = annotate_documents(docs, progress=not args.quiet)
+    write_annotations(docs, out)
+    if not args.quiet:
+        print(summary_line(docs, out))
+    return 0
+
+
+def summary_line(docs, out: Path) -> str:
+    """A short, human summary of what was annotated."""
+    from .text import is_word
+
+    n_sent = n_body = n_words = 0
+    for d in docs:
+        sents = d.layer("sentence")
+        n_sent += len(sents)
+        n_body += int((sents["label"] != "boilerplate").sum())
+        n_words += sum(is_word(t) for t in d.texts("token"))
+    return (
+        f"annotated {len(docs)} document(s): {n_words:,} words, {n_body:,} content sentences "
+        f"({n_sent - n_body} boilerplate) -> {out}"
+    )
+
+
+def cmd_evaluate_pos(args: argparse.Namespace) -> int:
+    from .tagger import default_tagger, evaluate
+
+    for f in args.files:
+        if not Path(f).is_file():
+            raise PresslensError(f"{f}: no such file")
+    result = evaluate(default_tagger(), args.files)
+    if args.json:
+        print(json.dumps({"accuracy": result["accuracy"], "tokens": result["tokens"]}))
+    else:
+        print(f"POS accuracy {result['accuracy']:.2%} on {result['tokens']:,} tokens ({', '.join(args.files)})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PresslensError as exc:
+        print(f"presslens: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("presslens: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Lexicons shipped with presslens: versioned, cited data files.
+
+Each file says where its entries come from. Researchers extend a lexicon
+with a file of their own of the same shape (passed as a parameter), never by
+editing the package, so a report can always name the exact lexicon it used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+
+LEXICON_DIR = Path(str(resources.files(__name__)))
+
+
+def lexicon_path(name: str) -> Path:
+    """Path of a shipped lexicon file, e.g. ``lexicon_path("boilerplate.yml")``."""
+    path = LEXICON_DIR / name
+    if not path.is_file():
+        raise FileNotFoundError(f"presslens ships no lexicon named {name!r}")
+    return path
+
+
+@lru_cache(maxsize=None)
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, to record which lexicon or model a run used."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read a YAML file, turning syntax errors into a one-line error with the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise ConfigError(f"{path}: malformed YAML at {where}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: malformed YAML ({exc})") from None
+
+
+def read_word_list(path: str | Path) -> list[str]:
+    """Non-empty, non-comment lines of a plain word list."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Set up and run presslens with nothing but Python 3.11+ and pip.
+
+    python3 tasks.py report   # reports for the default article -> reports/
+    python3 tasks.py test     # the test suite
+
+Each command creates (or reuses) the virtual environment ``.venv`` in the
+repository, installs presslens and its pinned dependencies into it, and
+registers the ``python3`` Jupyter kernel inside it. It reinstalls only when
+``pyproject.toml`` or ``requirements.lock`` changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".presslens-installed"
+LOCK = ROOT / "requirements.lock"
+DEFAULT_ARTICLE = ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt"
+DEFAULT_PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
+DEFAULT_REPORT = ROOT / "reports" / "pakistan-afghan-istanbul-talks"
+
+
+def run(*cmd: object) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
+
+
+def install_fingerprint() -> str:
+    h = hashlib.sha256()
+    for f in (ROOT / "pyproject.toml", LOCK):
+        if f.exists():
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def ensure_env() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"presslens needs Python 3.11 or newer (this is {sys.version.split()[0]})")
+    if not PY.exists():
+        print(f"creating virtual environment {VENV.relative_to(ROOT)}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    constraints = ["-c", LOCK] if LOCK.exists() else []
+    run(PY, "-m", "pip", "install", "--quiet", *constraints, "-e", ".[test]")
+    # The kernel lives inside the venv, so papermill and JupyterLab started
+    # from it use this interpreter and never a system one.
+    run(PY, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3", "--display-name", "Python 3 (presslens)")
+    STAMP.write_text(fingerprint)
+
+
+def report(args: list[str]) -> None:
+    ensure_env()
+    out = DEFAULT_REPORT
+    out.mkdir(parents=True, exist_ok=True)
+    run(BIN / "presslens", "annotate", DEFAULT_ARTICLE, "--out", out / "annotations.jsonl", *args)
+
+
+def test(args: list[str]) -> None:
+    ensure_env()
+    run(PY, "-m", "pytest", *args)
+
+
+COMMANDS = {"report": report, "test": test, "setup": lambda args: ensure_env()}
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(COMMANDS)}}} [extra args]")
+    try:
+        COMMANDS[sys.argv[1]](sys.argv[2:])
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode)
+
+
+if __name__ == "__main__":
+    main()

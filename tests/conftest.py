@@ -1,0 +1,35 @@
+"""Shared fixtures: paths to the repository, the default article and ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ARTICLE = ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt"
+# CI lays ../shared beside the clone; PRESSLENS_SHARED points elsewhere.
+SHARED = Path(os.environ.get("PRESSLENS_SHARED", ROOT.parent / "shared"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test with a message when absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data not available: {path} (set PRESSLENS_SHARED to its folder)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def default_doc():
+    import presslens
+
+    return presslens.annotate_paths([DEFAULT_ARTICLE])[0]
+
+
+@pytest.fixture(scope="session")
+def gold():
+    import json
+
+    return json.loads(shared_path("gold", "pakistan-afghan-istanbul-talks.gold.json").read_text(encoding="utf-8"))

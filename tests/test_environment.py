@@ -1,0 +1,42 @@
+"""environment.yml (conda) and pyproject.toml pin the same dependencies."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from conftest import ROOT
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = {}
+    for dep in project["dependencies"]:
+        name, version = dep.split("==")
+        pins[_norm(name)] = version
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {}
+    pip_entries = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip_entries.extend(dep.get("pip", []))
+            continue
+        name, _, version = dep.partition("=")
+        conda[_norm(name)] = version.lstrip("=")
+    python = conda.pop("python")
+    assert python.startswith("3.11")
+    conda.pop("pip", None)
+    for entry in list(pip_entries):
+        if "==" in entry:
+            name, version = entry.split("==")
+            conda[_norm(name)] = version
+            pip_entries.remove(entry)
+    assert conda == pins
+    assert pip_entries == ["-e ."], "the package itself is installed editable with pip"
+    assert "conda-forge" in env["channels"]
