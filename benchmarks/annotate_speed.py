@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Annotation speed on one core: words per second of the whole annotator.
+
+Run: .venv/bin/python benchmarks/annotate_speed.py [--docs N]
+
+Annotates PolNeAR article texts from ../shared/data/polnear (or the default
+article, repeated, when they are absent) in this single process, after one
+warm-up document so that model loading is not counted. Also times the floor
+that any annotator must pay: Punkt sentences + word tokens only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PRESSLENS_SHARED", ROOT.parent / "shared"))
+
+
+def load_texts(limit: int) -> tuple[list[str], str]:
+    polnear = sorted((SHARED / "data" / "polnear").glob("*/text/*.txt"))
+    if polnear:
+        return [p.read_text(encoding="utf-8") for p in polnear[:limit]], f"{min(limit, len(polnear))} PolNeAR articles"
+    article = (ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt").read_text(encoding="utf-8")
+    return [article] * limit, f"the default article x{limit}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=200)
+    args = ap.parse_args()
+
+    import presslens
+    from presslens.spans import Document
+    from presslens.text import default_segmenter, is_word
+
+    texts, what = load_texts(args.docs)
+    presslens.annotate_text(texts[0])  # warm-up: loads the tagger and lexicons
+
+    seg = default_segmenter()
+    t0 = time.perf_counter()
+    n_words = 0
+    for i, text in enumerate(texts):
+        doc = Document(f"d{i}", text)
+        for s, e, _ in [(s, e, None) for ps, pe in _paras(text) for s, e in seg.sentence_spans(text, ps, pe)]:
+            n_words += sum(is_word(f) for _, _, f in seg.token_spans(text, s, e))
+    floor = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for i, text in enumerate(texts):
+        presslens.annotate(Document(f"d{i}", text))
+    full = time.perf_counter() - t0
+
+    print(f"corpus: {what}, {n_words:,} words (single process, one core)")
+    print(f"floor (Punkt sentences + word tokens): {floor:.2f} s = {n_words / floor:,.0f} words/s")
+    print(f"full annotation (presslens.annotate):   {full:.2f} s = {n_words / full:,.0f} words/s")
+    print(f"ratio full / floor: {full / floor:.2f}")
+    print(f"python {sys.version.split()[0]}, presslens {presslens.__version__}")
+
+
+def _paras(text: str):
+    from presslens.text import paragraph_spans
+
+    return paragraph_spans(text)
+
+
+if __name__ == "__main__":
+    main()
