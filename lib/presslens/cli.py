@@ -34,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     ann.set_defaults(func=cmd_annotate)
 
+    rep = sub.add_parser("report", help="run the report notebooks and write HTML, index.html and metrics.json")
+    rep.add_argument("input", metavar="INPUT", help="article (.txt, .html) to report on")
+    rep.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/INPUT-NAME)")
+    rep.add_argument("--include-code", action="store_true", help="show the notebooks' code in the HTML")
+    rep.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run in parallel (default: cores)")
+    rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.set_defaults(func=cmd_report)
+
     ev = sub.add_parser("evaluate", help="measure accuracy against gold data")
     ev_sub = ev.add_subparsers(dest="what", metavar="WHAT")
     ev_sub.required = True
@@ -41,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     pos.add_argument("files", nargs="+", metavar="FILE.conllu")
     pos.add_argument("--json", action="store_true", help="print a JSON object")
     pos.set_defaults(func=cmd_evaluate_pos)
+    hed = ev_sub.add_parser("hedges", help="hedge detection on Szeged XML or certain/uncertain sentence lists")
+    hed.add_argument("files", nargs="+", metavar="FILE")
+    hed.add_argument("--json", action="store_true", help="print a JSON object")
+    hed.set_defaults(func=cmd_evaluate_module, module="hedges")
+    att = ev_sub.add_parser("attribution", help="attributions on BRAT folders (PolNeAR layout: text/, attributions/)")
+    att.add_argument("files", nargs="+", metavar="DIR")
+    att.add_argument("--json", action="store_true", help="print a JSON object")
+    att.set_defaults(func=cmd_evaluate_module, module="attribution")
     return parser
 
 
@@ -52,10 +69,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in EXPORT_SUFFIXES:
         raise PresslensError(f"{out}: output must end in .jsonl or .parquet")
-    if args.parties and not Path(args.parties).is_file():
-        raise PresslensError(f"{args.parties}: no such parties file")
+    from .parties import load_parties
+
+    parties = load_parties(args.parties)
     docs = read_documents(args.inputs)
-    docs = annotate_documents(docs, progress=not args.quiet)
+    docs = annotate_documents(docs, parties, progress=not args.quiet)
     write_annotations(docs, out)
     if not args.quiet:
         print(summary_line(docs, out))
@@ -78,6 +96,18 @@ def summary_line(docs, out: Path) -> str:
     )
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    out = Path(args.out) if args.out else Path("reports") / Path(args.input).stem
+    if args.jobs is not None and args.jobs < 1:
+        raise PresslensError("--jobs must be at least 1")
+    metrics = run_report(args.input, out, args.parties, args.include_code, args.jobs, progress=not args.quiet)
+    if not args.quiet:
+        print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
+    return 0
+
+
 def cmd_evaluate_pos(args: argparse.Namespace) -> int:
     from .tagger import default_tagger, evaluate
 
@@ -89,6 +119,18 @@ def cmd_evaluate_pos(args: argparse.Namespace) -> int:
         print(json.dumps({"accuracy": result["accuracy"], "tokens": result["tokens"]}))
     else:
         print(f"POS accuracy {result['accuracy']:.2%} on {result['tokens']:,} tokens ({', '.join(args.files)})")
+    return 0
+
+
+def cmd_evaluate_module(args: argparse.Namespace) -> int:
+    import importlib
+
+    for f in args.files:
+        if not Path(f).exists():
+            raise PresslensError(f"{f}: no such file or folder")
+    module = importlib.import_module(f"presslens.evaluate.{args.module}")
+    result = module.run(args.files)
+    print(json.dumps(result, indent=None if args.json else 2) if args.json else module.format_report(result))
     return 0
 
 

@@ -6,7 +6,7 @@ A document keeps one tidy table per layer; sentences and tokens are layers
 like any other. Layer-specific fields are extra columns.
 
 >>> doc = Document("d1", "Sources said so.")
->>> doc.add_layer("token", [(0, 7, "NNS"), (8, 12, "VBD")])
+>>> _ = doc.add_layer("token", [(0, 7, "NNS"), (8, 12, "VBD")])
 >>> doc.layer("token")[["start", "end", "label"]].values.tolist()
 [[0, 7, 'NNS'], [8, 12, 'VBD']]
 >>> doc.span_text(0, 7)

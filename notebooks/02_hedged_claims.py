@@ -1,0 +1,135 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Hedged-claim frequency
+#
+# How firmly does the article assert what it reports? A *claim* is a body
+# sentence (headline and page boilerplate excluded). A claim is *hedged* when
+# it carries at least one hedge: a modal of possibility ("could"), an
+# anticipatory phrase ("is expected to"), an epistemic verb, adverb or
+# adjective ("indicated", "reportedly", "possible"), a condition ("if", "in
+# case of"), an approximator or an unverified attribution. *Boosters*
+# ("confirmed", "clearly", "vital") mark the opposite: firm assertion.
+#
+# **Run it** in JupyterLab (edit the parameters cell), or headlessly:
+# `presslens report ARTICLE.txt --parties PARTIES.yml` (papermill sets the
+# parameters below).
+
+# %% tags=["parameters"]
+input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
+parties_path = "../data/parties/pakistan-afghanistan.yml"
+output_dir = "../reports/pakistan-afghan-istanbul-talks"
+extra_hedge_lexicon = ""  # optional YAML of extra hedge/booster entries
+
+# %%
+from IPython.display import HTML, Markdown, display
+
+import presslens
+from presslens import display as show
+from presslens import plots
+from presslens.hedging import HEDGE_CATEGORIES, HedgeLexicon, add_hedges, hedge_measures, hedged_claims
+from presslens.report import record_metrics
+
+[doc] = presslens.annotate_paths([input_path], parties=parties_path or None)
+if extra_hedge_lexicon:
+    add_hedges(doc, HedgeLexicon.load(extra_hedge_lexicon))
+claims = hedged_claims(doc)
+measures = hedge_measures(doc)
+
+
+def value(measure, category=None):
+    rows = measures[(measures["measure"] == measure) & ((measures["category"] == category) if category else True)]
+    return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+
+
+display(Markdown(f"**Article:** `{doc.doc_id}` · {len(claims)} claims (body sentences), {int(claims['n_words'].sum())} words"))
+
+# %% [markdown]
+# ## Headline figures
+
+# %%
+ratio = value("hedge_booster_ratio")
+display(HTML(show.figure_cards([
+    {"name": "claims hedged", "value": f"{value('hedged_claim_share'):.0%}", "note": f"{int(claims['hedged'].sum())} of {len(claims)} claims"},
+    {"name": "hedges per 100 words", "value": f"{value('hedges_per_100_words', 'all'):.2f}"},
+    {"name": "boosters per 100 words", "value": f"{value('boosters_per_100_words', 'all'):.2f}"},
+    {"name": "hedges per booster", "value": "n/a" if ratio != ratio else f"{ratio:.1f}"},
+    {"name": "attributed claims hedged", "value": f"{value('hedged_share_attributed'):.0%}"},
+    {"name": "unattributed claims hedged", "value": f"{value('hedged_share_unattributed'):.0%}"},
+])))
+
+# %% [markdown]
+# ## Hedges by category
+
+# %%
+per_cat = measures[(measures["measure"] == "hedges_per_100_words") & (measures["category"] != "all")]
+plots.show(plots.bar_shares(per_cat["category"], per_cat["value"], "Hedges per 100 words, by category",
+                       xlabel="per 100 words", percent=False))
+
+# %% [markdown]
+# ## Hedged claims by party mentioned
+
+# %%
+party = measures[measures["measure"] == "hedged_share_party"]
+if len(party):
+    plots.show(plots.bar_shares(party["party"], party["value"], "Share of claims hedged, by party mentioned in the claim",
+                           annotate=[f"{v:.0%} of {int(n)}" for v, n in zip(party["value"], party["n"])]))
+else:
+    display(Markdown("No party mentions (give a parties file to compare parties)."))
+
+# %% [markdown]
+# ## Every hedged claim and its cues
+
+# %%
+hedges = doc.layer("hedge")
+rows = []
+for c in claims[claims["hedged"]].itertuples():
+    cues = hedges[(hedges["start"] >= c.start) & (hedges["end"] <= c.end)]
+    rows.append({
+        "claim": show.excerpt(doc.text[c.start:c.end], 150),
+        "hedges": "; ".join(f"{doc.text[s:e]} ({l})" for s, e, l in cues[["start", "end", "label"]].itertuples(index=False)),
+        "boosters": c.n_boosters,
+    })
+import pandas as pd
+
+display(pd.DataFrame(rows, columns=["claim", "hedges", "boosters"]).style.hide(axis="index").set_properties(**{"text-align": "left"}))
+
+# %% [markdown]
+# ## The evidence: hedges and boosters highlighted (hover for the category)
+
+# %%
+display(HTML(show.hedge_highlights(doc)))
+
+# %% [markdown]
+# ## Methods
+# Hedges and boosters are matched from a cited lexicon
+# (`presslens/lexicons/hedges.yml`: Hyland 2005, the CoNLL-2010/Szeged cue
+# sets, Prokofieva & Hirschberg 2014) with multiword and discontinuous cues,
+# inflection, negation ("could not possibly" is kept, flagged as negated) and
+# disambiguation by part of speech and context ("May" the month, "can" of
+# ability, schedules such as "is set to", the future "will" are not hedges).
+# Validation figures (sentence-level and cue-level F1 on the Szeged/FactBank
+# news sentences and the Wikipedia weasel sentences) are in the project's
+# README, section *Accuracy and speed*.
+
+# %%
+_ = record_metrics({
+    "title": "Hedged claims",
+    "claims": len(claims),
+    "hedged_claims": int(claims["hedged"].sum()),
+    "hedged_claim_share": value("hedged_claim_share"),
+    "hedges_per_100_words": value("hedges_per_100_words", "all"),
+    "boosters_per_100_words": value("boosters_per_100_words", "all"),
+    "hedge_booster_ratio": ratio,
+    "hedged_share_attributed": value("hedged_share_attributed"),
+    "hedged_share_unattributed": value("hedged_share_unattributed"),
+    "hedges_per_100_words_by_category": {c: value("hedges_per_100_words", c) for c in HEDGE_CATEGORIES},
+}, "02_hedged_claims", output_dir)
