@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLE = ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt"
+PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
 # CI lays ../shared beside the clone; PRESSLENS_SHARED points elsewhere.
 SHARED = Path(os.environ.get("PRESSLENS_SHARED", ROOT.parent / "shared"))
 
@@ -33,3 +34,13 @@ def gold():
     import json
 
     return json.loads(shared_path("gold", "pakistan-afghan-istanbul-talks.gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def report_dir(tmp_path_factory):
+    """The full report set for the default article, built once per test run."""
+    from presslens.report import run_report
+
+    out = tmp_path_factory.mktemp("report")
+    run_report(DEFAULT_ARTICLE, out, PARTIES, progress=False)
+    return out

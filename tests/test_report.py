@@ -8,18 +8,9 @@ import re
 import nbformat
 import pytest
 
-from conftest import DEFAULT_ARTICLE, ROOT
+from conftest import DEFAULT_ARTICLE, PARTIES
 from presslens.errors import InputError
 from presslens.report import NotebookFailed, discover_notebooks, run_report
-
-PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
-
-
-@pytest.fixture(scope="module")
-def report_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("report")
-    run_report(DEFAULT_ARTICLE, out, PARTIES, progress=False)
-    return out
 
 
 def test_report_writes_every_notebook_html_index_and_metrics(report_dir):
