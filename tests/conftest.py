@@ -33,7 +33,8 @@ def default_doc():
 def gold():
     import json
 
-    return json.loads(shared_path("gold", "pakistan-afghan-istanbul-talks.gold.json").read_text(encoding="utf-8"))
+    # A copy of ../shared/gold kept as a fixture, so these tests run without ../shared.
+    return json.loads((ROOT / "tests" / "fixtures" / "pakistan-afghan-istanbul-talks.gold.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

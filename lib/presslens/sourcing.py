@@ -1228,9 +1228,9 @@ def attributions_table(doc: Document) -> pd.DataFrame:
     headline).
 
     >>> from presslens import annotate_text
-    >>> doc = add_attributions(annotate_text("Talks fail\\n\\nOfficials said the talks failed."))
+    >>> doc = add_attributions(annotate_text("Officials said the talks failed. The border stayed shut."))
     >>> attributions_table(doc)[["source", "cue", "source_type", "sentence"]].values.tolist()
-    [['Officials', 'said', 'unnamed_official', 1]]
+    [['Officials', 'said', 'unnamed_official', 0]]
     """
     table = doc.layer("attribution")
     cols = ["doc_id", "start", "end", "source", "cue", "content", "source_type", "source_party",

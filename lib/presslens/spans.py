@@ -113,9 +113,11 @@ class Document:
             for row in table.to_dict("records"):
                 rec = {"layer": name, "start": int(row["start"]), "end": int(row["end"]), "label": row["label"]}
                 for key, value in row.items():
-                    if key in SPAN_COLUMNS or _is_missing(value):
+                    if key in SPAN_COLUMNS:
                         continue
-                    rec[key] = _plain(value)
+                    # Missing fields are exported as null, so every span of a
+                    # layer carries the same keys (the JSONL contract).
+                    rec[key] = None if _is_missing(value) else _plain(value)
                 spans.append(rec)
         spans.sort(key=lambda r: (r["start"], r["end"], r["layer"]))
         return {"doc_id": self.doc_id, "text": self.text, "meta": self.meta, "spans": spans}

@@ -317,17 +317,13 @@ class PerceptronTagger:
                 setattr(self, name, np.concatenate([old, np.full(cap - len(old), -1, np.int64)]))
         feats: list[list[list[str]]] = []
         for k, word in enumerate(words):
-            if word in _PAD_WORDS:
-                norm, amb, freq = word, None, 0
-            else:
-                norm = normalise_form(word)
-                low = norm.lower()
-                amb, freq = self._amb.get(low), self._freq.get(low, 0)
+            norm = word if word in _PAD_WORDS else normalise_form(word)
+            low = norm.lower()
+            amb, freq = (None, 0) if word in _PAD_WORDS else (self._amb.get(low), self._freq.get(low, 0))
             feats.append(_slot_features(norm, amb, freq))
             ti = first + k
             fixed = self._tagdict.get(word)
             self._fixed[ti] = fixed if fixed is not None else self._tagdict.get(norm, -1)
-            low = norm.lower()
             self._wid[ti] = self._ids["word"].get(low, -1)
             self._aid[ti] = self._ids["amb"].get(amb, -1) if amb else -1
             self._sid[ti] = self._ids["suffix"].get(low[-3:], -1)
@@ -361,13 +357,32 @@ class PerceptronTagger:
         try:
             return self._tag_batch(sents)
         except _CacheFull:
-            # Unseen types overflowed the cache: start afresh, in batches
-            # small enough that one batch cannot overflow it again.
-            out: list[list[str]] = []
-            for i in range(0, len(sents), 500):
+            pass
+        # Unseen types overflowed the cache: start afresh for each group of
+        # sentences small enough that it cannot overflow it again. (A single
+        # sentence longer than that is tagged in pieces.)
+        limit = self.CACHE_LIMIT // 2
+        out: list[list[str]] = []
+        group: list[list[str]] = []
+        size = 0
+        for s in sents:
+            if size + len(s) > limit and group:
                 self._reset_cache()
-                out.extend(self._tag_batch(sents[i : i + 500]))
-            return out
+                out.extend(self._tag_batch(group))
+                group, size = [], 0
+            if len(s) > limit:
+                tags: list[str] = []
+                for i in range(0, len(s), limit):
+                    self._reset_cache()
+                    tags += self._tag_batch([s[i : i + limit]])[0]
+                out.append(tags)
+                continue
+            group.append(s)
+            size += len(s)
+        if group:
+            self._reset_cache()
+            out.extend(self._tag_batch(group))
+        return out
 
     def _tag_batch(self, sents: list[list[str]]) -> list[list[str]]:
         if not sents:
