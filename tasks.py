@@ -63,8 +63,9 @@ def ensure_env() -> None:
 def report(args: list[str]) -> None:
     ensure_env()
     out = DEFAULT_REPORT
-    out.mkdir(parents=True, exist_ok=True)
-    run(BIN / "presslens", "annotate", DEFAULT_ARTICLE, "--out", out / "annotations.jsonl", *args)
+    run(BIN / "presslens", "annotate", DEFAULT_ARTICLE, "--parties", DEFAULT_PARTIES, "--out", out / "annotations.jsonl")
+    run(BIN / "presslens", "report", DEFAULT_ARTICLE, "--parties", DEFAULT_PARTIES, "--out", out, *args)
+    print(f"open {(out / 'index.html').relative_to(ROOT)} in a browser")
 
 
 def test(args: list[str]) -> None:
