@@ -83,7 +83,7 @@ if len(party):
     plots.show(plots.bar_shares(party["party"], party["value"], "Share of claims hedged, by party mentioned in the claim",
                            annotate=[f"{v:.0%} of {int(n)}" for v, n in zip(party["value"], party["n"])]))
 else:
-    display(Markdown("No party mentions (give a parties file to compare parties)."))
+    display(Markdown("No claim mentions a configured party (or no parties file was given)."))
 
 # %% [markdown]
 # ## Every hedged claim and its cues

@@ -39,7 +39,7 @@ def show(fig) -> None:
 
 
 def bar_shares(labels, values, title: str, xlabel: str = "share", percent: bool = True, annotate=None):
-    """Horizontal bars, largest on top, with value labels."""
+    """Horizontal bars in the given order (first on top), with value labels."""
     data = pd.DataFrame({"label": list(labels), "value": list(values)})
     data = data.iloc[::-1]
     fig, ax = plt.subplots(figsize=(6.5, 0.45 * max(len(data), 2) + 1.1))
