@@ -146,3 +146,18 @@ def hedge_highlights(doc: Document) -> str:
             neg = " (negated)" if row.get("negated") is True else ""
             spans.append((int(row["start"]), int(row["end"]), layer, f"{layer}: {row['label']}{neg}"))
     return highlight_spans(doc, spans, HEDGE_COLOURS, {"hedge": "hedge", "booster": "booster"})
+
+
+ROLE_COLOURS = {"agent": "#9ecbff", "patient": "#ffb3b3", "other": "#e0e0e0"}
+ROLE_NAMES = {"agent": "agent (acts)", "patient": "patient (acted upon)", "other": "other (modifier, place, list)"}
+
+
+def mention_highlights(doc: Document, labels: Mapping[str, str] | None = None) -> str:
+    """The article with party mentions coloured by role; tooltips give party and verb."""
+    labels = labels or {}
+    spans: list[HighlightSpan] = []
+    for row in doc.layer("mention").to_dict("records"):
+        party = labels.get(row["label"], row["label"])
+        verb = f", verb: {row['verb']}" if isinstance(row.get("verb"), str) else ""
+        spans.append((int(row["start"]), int(row["end"]), row["role"], f"{party}: {row['role']}{verb}"))
+    return highlight_spans(doc, spans, ROLE_COLOURS, ROLE_NAMES)

@@ -1,7 +1,7 @@
 """Text in, annotated documents out: the one place the layers are put together.
 
 Data flows one way: raw text -> text layers (paragraph, sentence, token) ->
-analysis layers (attribution, hedge, booster) -> measures. Each analysis
+analysis layers (attribution, mention when parties are given, hedge, booster) -> measures. Each analysis
 reads spans and adds spans.
 
 >>> from presslens.pipeline import annotate_paths
@@ -26,11 +26,14 @@ def annotate(
     hedge_lexicon=None,
 ) -> Document:
     """Add every layer presslens knows to one document (in place) and return it."""
+    from .framing import add_mentions
     from .hedging import add_hedges
     from .sourcing import add_attributions
 
     (segmenter or default_segmenter()).segment(doc)
     add_attributions(doc, parties)
+    if parties is not None:
+        add_mentions(doc, parties)
     add_hedges(doc, hedge_lexicon)
     return doc
 

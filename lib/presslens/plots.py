@@ -82,3 +82,23 @@ def per_paragraph(counts: pd.DataFrame, value: str, title: str, ylabel: str):
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     return _finish(fig, ax, title)
+
+
+def stacked_shares(table: pd.DataFrame, index: str, columns: list[str], title: str, colours=None, xlabel: str = "share of mentions"):
+    """One horizontal bar per row of ``table`` split into ``columns`` (shares summing to 1)."""
+    data = table.set_index(index)[columns].iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.5 * max(len(data), 2) + 1.3))
+    left = pd.Series(0.0, index=data.index)
+    for i, col in enumerate(columns):
+        colour = (colours or {}).get(col, PALETTE[i % len(PALETTE)])
+        ax.barh(data.index.astype(str), data[col], left=left, color=colour, label=col, edgecolor="white")
+        left += data[col]
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(xlabel)
+    ax.legend(ncol=len(columns), loc="lower center", bbox_to_anchor=(0.5, 1.02), frameon=False, fontsize=9)
+    fig.tight_layout()
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(title, x=0.02, ha="left", fontsize=11)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,466 @@
+"""Party framing: who acts and who is acted upon (issue 5, first slice).
+
+:func:`add_mentions` adds a ``mention`` layer: one span per party alias
+occurrence (``label`` = party id) with the noun phrase around it and a
+semantic ``role`` (``agent``/``patient``/``other``) from shallow rules over
+the Penn POS tags (no parser): subject of an active verb group or ``by``
+phrase of a passive -> agent; object of a verb, subject of a passive, object
+of ``against``/``targeting`` and ``anti-X`` compounds -> patient; anything
+else -> other. The governing verb's lemma carries Sap et al.'s (2017)
+connotation frames of agency and power (``lexicons/agency_power.csv``).
+Place uses ("in Pakistan", "Afghan soil") are not actor mentions: they are
+left out unless ``keep_places=True`` (then role ``other``, ``place_only``).
+
+>>> from presslens import annotate_text
+>>> from presslens.parties import PartyConfig
+>>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]},
+...                                          "mil": {"label": "Militants", "aliases": ["militants"]}}})
+>>> doc = add_mentions(annotate_text("Pakistan was attacked by militants."), cfg)
+>>> doc.layer("mention")[["label", "role", "verb"]].values.tolist()
+[['pk', 'patient', 'attack'], ['mil', 'agent', 'attack']]
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .lexicons import lexicon_path
+from .parties import PartyConfig
+from .spans import Document
+
+ROLES = ("agent", "patient", "other")
+
+_NOUN = {"NN", "NNS", "NNP", "NNPS"}
+_ADJ = {"JJ", "JJR", "JJS", "CD", "VBN", "HYPH"}
+_DET = {"DT", "PDT", "PRP$"}
+_FINITE = {"MD", "VBZ", "VBP", "VBD"}
+_BE = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "get", "gets", "got", "gotten"}
+_COPULA = _BE | {"become", "becomes", "became", "remain", "remains", "remained", "seem", "seems", "seemed"}
+#: Subordinators tagged IN that open a clause (an NP after them may be a subject).
+_SUBORD = {"that", "if", "because", "while", "although", "though", "whether", "since", "unless", "once",
+           "whereas", "until", "whilst"}
+#: Prepositions whose object is a patient.
+_AGAINST = {"against", "targeting", "toward", "towards"}
+#: Prepositions that make a following alias a place (when the NP is a bare name).
+_LOCATIVE = {"in", "inside", "within", "into", "across", "throughout", "at", "near", "on"}
+#: Head nouns that make an alias modifier a place ("Afghan soil").
+_PLACE_NOUNS = {"soil", "territory", "territories", "land", "lands", "border", "borders", "side", "region",
+                "regions", "province", "provinces", "airspace", "ground", "city", "cities", "capital",
+                "areas", "area", "frontier", "districts", "district", "villages", "village", "town"}
+#: Verbs that take a clause: "said Pakistan would ..." makes Pakistan a subject, not an object.
+_CLAUSE_VERBS = {"say", "tell", "add", "note", "report", "reveal", "confirm", "indicate", "believe", "think",
+                 "claim", "warn", "insist", "argue", "state", "announce", "suggest", "know", "hope", "fear",
+                 "expect", "assert", "allege", "admit", "deny", "feel", "learn", "understand", "show", "ensure"}
+_RELPRON = {"who", "which", "that"}
+
+_IRREGULAR = {
+    "said": "say", "says": "say", "had": "have", "has": "have", "did": "do", "done": "do", "does": "do",
+    "made": "make", "took": "take", "taken": "take", "gave": "give", "given": "give", "went": "go", "gone": "go",
+    "came": "come", "held": "hold", "met": "meet", "told": "tell", "sought": "seek", "brought": "bring",
+    "thought": "think", "found": "find", "left": "leave", "kept": "keep", "led": "lead", "built": "build",
+    "won": "win", "began": "begin", "begun": "begin", "ran": "run", "shot": "shoot", "fought": "fight",
+    "stood": "stand", "understood": "understand", "spoke": "speak", "spoken": "speak", "wrote": "write",
+    "written": "write", "broke": "break", "broken": "break", "chose": "choose", "chosen": "choose",
+    "drove": "drive", "driven": "drive", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+    "saw": "see", "seen": "see", "knew": "know", "known": "know", "grew": "grow", "grown": "grow",
+    "threw": "throw", "thrown": "throw", "shown": "show", "got": "get", "gotten": "get", "paid": "pay",
+    "sent": "send", "spent": "spend", "lost": "lose", "meant": "mean", "sold": "sell", "struck": "strike",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "felt": "feel", "heard": "hear", "laid": "lay",
+    "bought": "buy", "caught": "catch", "taught": "teach", "fled": "flee", "sat": "sit", "hid": "hide",
+    "hidden": "hide", "forgot": "forget", "forgiven": "forgive", "forgave": "forgive", "beat": "beat",
+    "beaten": "beat", "bore": "bear", "born": "bear", "borne": "bear", "drew": "draw", "drawn": "draw",
+    "flew": "fly", "flown": "fly", "wore": "wear", "worn": "wear", "swore": "swear", "sworn": "swear",
+    "overtook": "overtake", "undertook": "undertake", "undertaken": "undertake", "became": "become",
+    "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
+}
+
+
+@lru_cache(maxsize=1)
+def agency_power_lexicon() -> dict[str, tuple[int | None, int | None]]:
+    """Verb lemma -> (agency, power) scores: +1 pos/agent, -1 neg/theme, 0 equal, None unlabelled.
+
+    >>> agency_power_lexicon()["attack"]
+    (1, 1)
+    """
+    score = {"pos": 1, "agent": 1, "neg": -1, "theme": -1, "equal": 0, "": None}
+    out: dict[str, tuple[int | None, int | None]] = {}
+    with open(lexicon_path("agency_power.csv"), encoding="utf-8") as fh:
+        rows = csv.reader(ln for ln in fh if not ln.startswith("#"))
+        next(rows)
+        for row in rows:
+            if len(row) == 3 and row[0]:
+                out[row[0].strip()] = (score.get(row[1].strip()), score.get(row[2].strip()))
+    return out
+
+
+def lemma(word: str, tag: str = "VB") -> str:
+    """A verb lemma by rule, checked against the agency/power verb list.
+
+    >>> [lemma(w, t) for w, t in [("shared", "VBN"), ("targets", "VBZ"), ("modelled", "VBN"), ("sought", "VBD")]]
+    ['share', 'target', 'model', 'seek']
+    """
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    vocab = agency_power_lexicon()
+    cands: list[str] = []
+    if tag == "VBZ" or (w.endswith("s") and tag.startswith("VB") and tag not in ("VBD", "VBN", "VBG")):
+        if w.endswith("ies"):
+            cands.append(w[:-3] + "y")
+        if w.endswith("es"):
+            cands.append(w[:-2])
+        cands.append(w[:-1] if w.endswith("s") else w)
+    elif tag in ("VBD", "VBN") and w.endswith("ed"):
+        stem = w[:-2]
+        cands += [stem + "e", stem]
+        if w.endswith("ied"):
+            cands.insert(0, w[:-3] + "y")
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            cands.append(stem[:-1])
+    elif tag == "VBG" and w.endswith("ing"):
+        stem = w[:-3]
+        cands += [stem, stem + "e"]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            cands.append(stem[:-1])
+    else:
+        return w
+    for c in cands:
+        if c in vocab:
+            return c
+    if tag in ("VBD", "VBN", "VBG") and len(cands) >= 2:
+        stem = cands[-1] if tag != "VBG" else cands[0]
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+            return stem[:-1]
+        if stem.endswith(("v", "z", "c", "us", "at", "iz", "bl", "ur")) and tag != "VBG":
+            return stem + "e"
+        return stem
+    return cands[-1] if cands else w
+
+
+class _Sent:
+    """Tokens of one sentence: words (lowercased), tags and char offsets."""
+
+    def __init__(self, text: str, starts: list[int], ends: list[int], tags: list[str]) -> None:
+        self.starts, self.ends, self.tags = starts, ends, tags
+        self.words = [text[s:e].lower() for s, e in zip(starts, ends)]
+        self.n = len(tags)
+
+    def tag(self, i: int) -> str:
+        return self.tags[i] if 0 <= i < self.n else ""
+
+    def word(self, i: int) -> str:
+        return self.words[i] if 0 <= i < self.n else ""
+
+
+def _np_left(s: _Sent, i: int) -> int:
+    """First token of the NP whose alias starts at token ``i``."""
+    a = i
+    while a > 0:
+        t = s.tags[a - 1]
+        if t in _DET:
+            return a - 1
+        if t in _NOUN or t in _ADJ and t != "VBN" or (t == "VBN" and s.tag(a) in _NOUN | {"JJ"}):
+            a -= 1
+        elif t == "CC" and s.tag(a) in {"JJ"} and s.tag(a - 2) in {"JJ"}:
+            a -= 1
+        else:
+            break
+    return a
+
+
+def _np_right(s: _Sent, j: int) -> int:
+    """End (exclusive) of the NP whose alias ends at token ``j - 1``: following nouns/adjectives."""
+    b = j
+    while b < s.n:
+        t = s.tags[b]
+        if t in _NOUN or t in {"JJ", "JJR", "JJS", "HYPH"}:
+            b += 1
+        elif t == "CC" and s.tag(b - 1) == "JJ" and s.tag(b + 1) == "JJ":
+            b += 1
+        else:
+            break
+    while b > j and s.tags[b - 1] not in _NOUN:
+        b -= 1
+    return b
+
+
+def _np_end_from(s: _Sent, a: int) -> int:
+    b = a
+    while b < s.n and (s.tags[b] in _DET | _NOUN | {"JJ", "JJR", "JJS", "CD", "HYPH", "PRP"}):
+        b += 1
+    return b
+
+
+def _verb_chain(s: _Sent, i: int) -> tuple[int, bool, int] | None:
+    """The verb group starting at token ``i`` (adverbs allowed before and inside).
+
+    Returns ``(index of the governing verb, passive, end)``: catenative chains
+    ("is expected to reiterate", "continue to target", "consider halting")
+    end at their last verb, whose voice counts.
+    """
+    k = i
+    while s.tag(k) == "RB":
+        k += 1
+    if s.tag(k) not in _FINITE and s.tag(k) not in {"VB", "VBG", "VBN"}:
+        return None
+    last, passive, be_seen = -1, False, False
+    while k < s.n:
+        t, w = s.tags[k], s.words[k]
+        if t == "RB" or t == "MD":
+            k += 1
+            continue
+        if not t.startswith("VB"):
+            break
+        aux = w in _BE or (w in {"have", "has", "had", "having", "do", "does", "did"}
+                           and s.tag(k + 1) in {"VBN", "RB", "VB", "VBD"})
+        if t == "VBN" and be_seen:
+            passive = True
+        elif not aux:
+            passive = False
+        if w in _BE and s.tag(k + 1) in {"VBN", "RB", "VBG", "VBD"}:
+            be_seen = True
+        last = k
+        k += 1
+        if aux:
+            continue
+        # A lexical verb ends the group unless a catenative complement follows.
+        if s.tag(k) == "RP":
+            k += 1
+        if s.tag(k) == "TO" and s.tag(k + 1) == "VB":  # continue to target
+            k += 1
+            be_seen = passive = False
+            continue
+        if s.tag(k) == "VBG":  # consider halting
+            be_seen = passive = False
+            continue
+        break
+    if last < 0:
+        return None
+    return last, passive, k
+
+
+def _finite_after(s: _Sent, b: int) -> tuple[int, bool, int] | None:
+    """A finite verb group after the NP (group) ending at ``b``, skipping PPs,
+    reduced relatives ("based in Afghanistan"), relative pronouns and one
+    parenthetical between commas."""
+    k, steps = b, 0
+    while k < s.n and steps < 6:
+        steps += 1
+        t, w = s.tag(k), s.word(k)
+        if t in _FINITE or (t == "RB" and s.tag(k + 1) in _FINITE) or (t == "VB" and k > b and s.tag(k - 1) not in {"TO", "MD"}):
+            return _verb_chain(s, k)
+        if t in {"WDT", "WP"} or (w == "that" and s.tag(k + 1) in _FINITE | {"RB"}):
+            k += 1
+            continue
+        if t == "IN" and w not in _SUBORD:  # a PP: of Foreign Affairs, in Afghanistan
+            k = _np_end_from(s, k + 1)
+            continue
+        if t in {"VBN", "VBG"} and s.tag(k + 1) in {"IN", "RP"}:  # reduced relative
+            k += 1
+            continue
+        if t == "," and steps == 1 and s.tag(k + 1) in {"WDT", "WP"}:  # ", which was attacked"
+            k += 1
+            continue
+        if t == "," and steps == 1:
+            close = next((m for m in range(k + 1, min(s.n, k + 10)) if s.tags[m] == ","), None)
+            if close is not None and s.tag(close + 1) in _FINITE:
+                k = close + 1
+                continue
+        return None
+    return None
+
+
+def _role(s: _Sent, a: int, b: int, ga: int, gb: int, stance: str | None) -> tuple[str, int | None, str]:
+    """(role, verb token index or None, rule) of the NP [a, b) in coordination group [ga, gb)."""
+    if stance == "anti":
+        return "patient", None, "anti-compound"
+    if s.tag(b) == "POS":
+        return "other", None, "possessor"
+    prev, prevt = s.word(ga - 1), s.tag(ga - 1)
+    if prev == "by" and s.tag(ga - 2) == "VBN":
+        return "agent", ga - 2, "by-agent"
+    if prev in _AGAINST:
+        v = ga - 1 if prevt.startswith("VB") else ga - 2 if s.tag(ga - 2).startswith("VB") else None
+        return "patient", v, "against"
+    after = None
+    if prevt not in {"IN", "TO"} or prev in _SUBORD:
+        after = _finite_after(s, gb)
+    verb_before = prevt.startswith("VB") and prev not in _COPULA
+    if after is not None and verb_before and lemma(prev, prevt) not in _CLAUSE_VERBS:
+        after = None
+    if after is not None:
+        v, passive, _ = after
+        if s.words[v] in _COPULA:
+            return "other", None, "copula-subject"
+        return ("patient" if passive else "agent"), v, "subject-passive" if passive else "subject"
+    if verb_before:
+        return "patient", ga - 1, "object"
+    if prevt == "RP" and s.tag(ga - 2).startswith("VB"):
+        return "patient", ga - 2, "object"
+    if prevt in {"IN", "TO"}:
+        return "other", None, "prepositional"
+    nxt = s.tag(gb)
+    if nxt == "VBG" or (nxt == "VBN" and s.word(gb + 1) == "by"):
+        return ("agent" if nxt == "VBG" else "patient"), gb, "participle"
+    return "other", None, "none"
+
+
+def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False) -> Document:
+    """Add the ``mention`` layer (segmenting ``doc`` first if it has no tokens).
+
+    Fields: ``label`` (party id), ``alias``, ``np_start``/``np_end`` (noun
+    phrase), ``stance`` (``anti``/``pro``/None), ``role``, ``verb`` (lemma
+    of the governing verb for agents and patients), ``verb_agency`` and
+    ``verb_power`` (+1/0/-1 from Sap et al. 2017, NaN when unlisted),
+    ``place_only``, ``rule`` (which rule set the role), ``sentence``.
+
+    >>> from presslens import annotate_text
+    >>> cfg = PartyConfig.from_dict({"parties": {"m": {"label": "Mediators", "aliases": ["Qatar", "Türkiye"]}}})
+    >>> doc = add_mentions(annotate_text("Qatar and Türkiye are mediating the talks."), cfg)
+    >>> doc.layer("mention")[["label", "role", "verb"]].values.tolist()
+    [['m', 'agent', 'mediate'], ['m', 'agent', 'mediate']]
+    """
+    if "token" not in doc.layers:
+        from .text import segment
+
+        segment(doc)
+    text = doc.text
+    tok = doc.layer("token")
+    t_start = tok["start"].to_numpy()
+    t_end = tok["end"].to_numpy()
+    t_tag = tok["label"].tolist()
+    lex = agency_power_lexicon()
+    records: list[dict[str, Any]] = []
+    sents = doc.layer("sentence")
+    for si, (ss, se, slabel) in enumerate(sents[["start", "end", "label"]].itertuples(index=False)):
+        if slabel == "boilerplate":
+            continue
+        matches = parties.find(text, int(ss), int(se))
+        if not matches:
+            continue
+        lo, hi = np.searchsorted(t_start, [ss, se], "left")
+        s = _Sent(text, t_start[lo:hi].tolist(), t_end[lo:hi].tolist(), t_tag[lo:hi])
+        for m in matches:
+            # Tokens overlapping the alias (a hyphenated compound is one token).
+            i = int(np.searchsorted(s.ends, m.alias_start, "right"))
+            j = int(np.searchsorted(s.starts, m.end, "left"))
+            if i >= j:
+                continue
+            a = _np_left(s, i) if s.starts[i] >= m.alias_start else i
+            b = _np_right(s, j)
+            head = s.words[b - 1]
+            place = False
+            if m.stance is None:
+                if b > j and head in _PLACE_NOUNS:
+                    place = True
+                elif b == j and a == i and s.word(a - 1) in _LOCATIVE and s.tags[j - 1] in {"NNP", "NNPS"}:
+                    place = True
+                elif b == j and s.word(a - 1) in {"and", "or"} and s.word(a - 3) in _LOCATIVE | {"both"}:
+                    place = s.word(a - 3) in _LOCATIVE or s.word(a - 4) in _LOCATIVE
+                elif s.word(a - 1) == "both" and s.word(a - 2) in _LOCATIVE:
+                    place = True
+            if place and not keep_places:
+                continue
+            # Coordination group: "Qatar and Türkiye", "the US and its allies".
+            ga, gb = a, b
+            while s.word(ga - 1) in {"and", "or"} and s.tag(ga - 2) in _NOUN | {"PRP"}:
+                ga = _np_left(s, ga - 2)
+            while s.word(gb) in {"and", "or"} and s.tag(gb + 1) in _DET | _NOUN | {"JJ", "CD"}:
+                gb = _np_end_from(s, gb + 1)
+            if s.word(ga - 1) == "both":
+                ga -= 1
+            if place:
+                role, v, rule = "other", None, "place"
+            else:
+                role, v, rule = _role(s, a, b, ga, gb, m.stance)
+            verb = lemma(s.words[v], s.tags[v]) if v is not None and s.tags[v].startswith("VB") else None
+            ag, pw = lex.get(verb, (None, None)) if verb else (None, None)
+            records.append({
+                "start": m.start, "end": m.end, "label": m.party, "alias": m.alias,
+                "np_start": min(s.starts[a], m.start), "np_end": max(s.ends[b - 1], m.end),
+                "stance": m.stance, "role": role, "verb": verb,
+                "verb_agency": np.nan if ag is None else float(ag),
+                "verb_power": np.nan if pw is None else float(pw),
+                "place_only": place, "rule": rule, "sentence": si,
+            })
+    table = doc.add_layer("mention", records)
+    for col in ("stance", "verb"):
+        if col in table:
+            table[col] = pd.Series([None if not isinstance(v, str) else v for v in table[col]],
+                                   index=table.index, dtype=object)
+    return doc
+
+
+def mentions_table(doc: Document) -> pd.DataFrame:
+    """One row per mention: text, np_text, party, role, verb, agency/power, stance, sentence.
+
+    >>> from presslens import annotate_text
+    >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
+    >>> mentions_table(add_mentions(annotate_text("Militants attacked Pakistan."), cfg))[["text", "role", "verb"]].values.tolist()
+    [['Pakistan', 'patient', 'attack']]
+    """
+    cols = ["start", "end", "text", "np_text", "party", "alias", "role", "verb", "verb_agency", "verb_power",
+            "stance", "place_only", "sentence"]
+    m = doc.layer("mention")
+    if not len(m):
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for r in m.to_dict("records"):
+        rows.append({
+            "start": int(r["start"]), "end": int(r["end"]), "text": doc.text[r["start"]:r["end"]],
+            "np_text": doc.text[int(r["np_start"]):int(r["np_end"])], "party": r["label"],
+            "alias": r["alias"], "role": r["role"], "verb": r["verb"], "verb_agency": r["verb_agency"],
+            "verb_power": r["verb_power"], "stance": r["stance"], "place_only": bool(r["place_only"]),
+            "sentence": int(r["sentence"]),
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def party_measures(doc: Document, parties: PartyConfig) -> pd.DataFrame:
+    """Tidy per-party measures: columns ``party``, ``measure``, ``value``, ``n`` (the denominator).
+
+    Measures: ``mentions`` (n = all actor mentions), ``mention_share``,
+    ``agent_share``/``patient_share``/``other_share`` (n = the party's
+    mentions), ``mean_agent_agency``/``mean_agent_power`` (n = agent verbs
+    in the lexicon), ``voice_share`` (attributions whose ``source_party`` is
+    the party; n = attributions; NaN without an ``attribution`` layer).
+    Place-only mentions are not counted. Adds the ``mention`` layer if absent.
+
+    >>> from presslens import annotate_text
+    >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
+    >>> t = party_measures(annotate_text("Pakistan attacked camps. Militants attacked Pakistan."), cfg)
+    >>> float(t.set_index("measure").loc["agent_share", "value"])
+    0.5
+    """
+    if "mention" not in doc.layers:
+        add_mentions(doc, parties)
+    m = doc.layer("mention")
+    if len(m) and "place_only" in m:
+        m = m[~m["place_only"].astype(bool)]
+    total = len(m)
+    attr = doc.layers.get("attribution")
+    n_attr = len(attr) if attr is not None else 0
+    rows: list[tuple[str, str, float, int]] = []
+    for pid in parties.ids:
+        pm = m[m["label"] == pid] if total else m
+        k = len(pm)
+        rows.append((pid, "mentions", float(k), total))
+        rows.append((pid, "mention_share", k / total if total else np.nan, total))
+        for role in ROLES:
+            c = int((pm["role"] == role).sum()) if k else 0
+            rows.append((pid, f"{role}_share", c / k if k else np.nan, k))
+        agents = pm[pm["role"] == "agent"] if k else pm
+        for dim in ("agency", "power"):
+            vals = agents[f"verb_{dim}"].dropna() if len(agents) else pd.Series(dtype=float)
+            rows.append((pid, f"mean_agent_{dim}", float(vals.mean()) if len(vals) else np.nan, len(vals)))
+        if attr is None:
+            rows.append((pid, "voice_share", np.nan, 0))
+        else:
+            c = int((attr["source_party"] == pid).sum()) if n_attr and "source_party" in attr else 0
+            rows.append((pid, "voice_share", c / n_attr if n_attr else 0.0, n_attr))
+    return pd.DataFrame(rows, columns=["party", "measure", "value", "n"])

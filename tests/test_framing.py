@@ -1,0 +1,160 @@
+"""Tests of presslens.framing: mention roles, verbs and per-party measures."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from pathlib import Path
+
+import pytest
+
+from presslens import annotate_text
+from presslens import framing
+from presslens.framing import add_mentions, agency_power_lexicon, lemma, mentions_table, party_measures
+from presslens.parties import PartyConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "data/articles/pakistan-afghan-istanbul-talks.txt"
+PARTIES = ROOT / "data/parties/pakistan-afghanistan.yml"
+GOLD = ROOT / "tests/fixtures/pakistan-afghan-istanbul-talks.gold.json"
+
+CFG = PartyConfig.from_dict({"parties": {
+    "pk": {"label": "Pakistan", "aliases": ["Pakistan", "Pakistani", "Islamabad"]},
+    "af": {"label": "Afghan Taliban", "aliases": ["Afghan Taliban", "Taliban", "Afghan", "Afghanistan"]},
+    "med": {"label": "Mediators", "aliases": ["Qatar", "Türkiye"]},
+    "mil": {"label": "Militants", "aliases": [{"text": "militants", "ignore_case": True},
+                                             {"text": "militant groups", "ignore_case": True}]},
+}})
+
+
+def roles(text: str, **kw) -> list[tuple[str, str, str | None, str | None]]:
+    t = mentions_table(add_mentions(annotate_text(text), CFG, **kw))
+    return [(r.text, r.role, r.verb, r.stance) for r in t.itertuples()]
+
+
+@pytest.fixture(scope="module")
+def article():
+    cfg = PartyConfig.from_file(PARTIES)
+    doc = add_mentions(annotate_text(ARTICLE.read_text(encoding="utf-8"), "istanbul"), cfg)
+    return doc, cfg
+
+
+def _gold_scores(doc) -> tuple[float, float, int]:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["mentions"]
+    t = mentions_table(doc)
+    found = right = 0
+    for g in gold:
+        s, e = g["span"][:2]
+        hit = t[(t["start"] < e) & (t["end"] > s) & (t["party"] == g["party"])]
+        if len(hit):
+            found += 1
+            right += hit.iloc[0]["role"] == g["role"]
+    return found / len(gold), right / found, len(gold)
+
+
+def test_gold_coverage_and_role_accuracy(article):
+    doc, _ = article
+    coverage, accuracy, n = _gold_scores(doc)
+    print(f"gold mentions {n}: coverage {coverage:.3f}, role accuracy on found {accuracy:.3f}")
+    # Measured: coverage 29/30 = 0.967 ("militant hideouts" is no alias of the
+    # default parties file), role accuracy 29/29 = 1.0. The rules were written
+    # looking at this article, so the bar is set below the figure.
+    assert coverage >= 0.9
+    assert accuracy >= 0.9
+
+
+def test_article_verbs_and_places(article):
+    doc, _ = article
+    t = mentions_table(doc)
+    by_np = {(r.np_text, r.role, r.verb) for r in t.itertuples()}
+    assert ("Pakistan", "patient", "target") in by_np
+    assert ("Afghan security forces", "agent", "conduct") in by_np
+    assert ("the Afghan Taliban", "agent", "describe") in by_np
+    # "in both Islamabad and Kabul", "terrorism in Pakistan" are places: left out by default.
+    assert not any(t["text"].eq("Kabul"))
+    assert len(t) == 31
+
+
+def test_passive_by_phrase_agent_and_subject_patient():
+    assert roles("Pakistan was attacked by militants.") == [
+        ("Pakistan", "patient", "attack", None), ("militants", "agent", "attack", None)]
+    assert roles("Operations could be conducted by the Afghan Taliban.") == [
+        ("Afghan Taliban", "agent", "conduct", None)]
+
+
+def test_against_and_anti_compound_patient():
+    assert roles("The army will act against militant groups.") == [("militant groups", "patient", "act", None)]
+    assert roles("Anti-Pakistan attacks have persisted.") == [("Anti-Pakistan", "patient", None, "anti")]
+
+
+def test_object_and_catenative_chain():
+    assert roles("Militant groups based in Afghanistan continue to target Pakistan.") == [
+        ("Militant groups", "agent", "target", None), ("Pakistan", "patient", "target", None)]
+    assert roles("Pakistan is expected to reiterate its demand.") == [("Pakistan", "agent", "reiterate", None)]
+
+
+def test_coordinated_subjects():
+    assert roles("Qatar and Türkiye are mediating the discussions.") == [
+        ("Qatar", "agent", "mediate", None), ("Türkiye", "agent", "mediate", None)]
+
+
+def test_place_only_is_not_an_actor():
+    assert roles("Militants are hiding in Afghanistan.") == [("Militants", "agent", "hide", None)]
+    assert roles("Attacks were launched from Afghan soil.") == []
+    kept = mentions_table(add_mentions(annotate_text("Militants are hiding in Afghanistan."), CFG, keep_places=True))
+    place = kept[kept["text"] == "Afghanistan"].iloc[0]
+    assert place["place_only"] and place["role"] == "other"
+
+
+def test_reported_subject_and_possessor():
+    assert roles("Sources said Pakistan would consider halting airstrikes.") == [("Pakistan", "agent", "halt", None)]
+    assert roles("Despite Islamabad's status, talks resumed.") == [("Islamabad", "other", None, None)]
+
+
+def test_lexicon_and_lemmas():
+    lex = agency_power_lexicon()
+    assert len(lex) > 2100 and lex["attack"] == (1, 1)
+    assert [lemma(w, t) for w, t in [("conducted", "VBN"), ("shared", "VBN"), ("mediating", "VBG"),
+                                     ("provided", "VBD"), ("continues", "VBZ"), ("said", "VBD")]] == [
+        "conduct", "share", "mediate", "provide", "continue", "say"]
+
+
+def test_party_measures(article):
+    doc, cfg = article
+    m = party_measures(doc, cfg)
+    assert list(m.columns) == ["party", "measure", "value", "n"]
+    v = m.set_index(["party", "measure"])["value"]
+    assert v["mediators", "agent_share"] == 1.0
+    assert v["pakistan", "patient_share"] > 0
+    shares = sum(v[p, "mention_share"] for p in cfg.ids)
+    assert shares == pytest.approx(1.0)
+    assert all(abs(v[p, "agent_share"] + v[p, "patient_share"] + v[p, "other_share"] - 1) < 1e-9
+               for p in cfg.ids)
+
+
+def test_voice_share_from_attributions():
+    from presslens.sourcing import add_attributions
+
+    cfg = PartyConfig.from_file(PARTIES)
+    doc = add_attributions(annotate_text("Pakistani officials said the talks failed. Sources said more would follow."),
+                           parties=cfg)
+    m = party_measures(doc, cfg).set_index(["party", "measure"])
+    n_attr = len(doc.layer("attribution"))
+    assert m.loc[("pakistan", "voice_share"), "n"] == n_attr
+    expected = (doc.layer("attribution")["source_party"] == "pakistan").sum() / n_attr
+    assert m.loc[("pakistan", "voice_share"), "value"] == pytest.approx(expected)
+
+
+def test_doctests():
+    result = doctest.testmod(framing)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_relative_clauses_and_targeting():
+    assert roles("Militants who attacked Pakistan fled.") == [
+        ("Militants", "agent", "attack", None), ("Pakistan", "patient", "attack", None)]
+    assert roles("Pakistan, which was attacked by militants, responded.") == [
+        ("Pakistan", "patient", "attack", None), ("militants", "agent", "attack", None)]
+    assert roles("Airstrikes targeting militants killed ten.") == [("militants", "patient", "target", None)]
+    assert roles("The talks were mediated by Qatar and Türkiye.") == [
+        ("Qatar", "agent", "mediate", None), ("Türkiye", "agent", "mediate", None)]
