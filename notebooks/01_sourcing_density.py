@@ -24,6 +24,7 @@
 input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
 parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/pakistan-afghan-istanbul-talks"
+annotations_path = ""  # set by `presslens report`: the article annotated once for all notebooks
 
 # %%
 from IPython.display import HTML, Markdown, display
@@ -34,7 +35,7 @@ from presslens import plots
 from presslens.report import record_metrics
 from presslens.sourcing import attributions_by_paragraph, attributions_table, sourcing_measures
 
-[doc] = presslens.annotate_paths([input_path], parties=parties_path or None)
+doc = presslens.load_article(input_path, parties_path, annotations_path)
 measures = sourcing_measures(doc)
 m = measures.set_index("measure")["value"]
 attributions = attributions_table(doc)

@@ -27,6 +27,7 @@
 input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
 parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/pakistan-afghan-istanbul-talks"
+annotations_path = ""  # set by `presslens report`: the article annotated once for all notebooks
 extra_hedge_lexicon = ""  # optional YAML of extra hedge/booster entries
 
 # %%
@@ -38,7 +39,7 @@ from presslens import plots
 from presslens.hedging import HEDGE_CATEGORIES, HedgeLexicon, add_hedges, hedge_measures, hedged_claims
 from presslens.report import record_metrics
 
-[doc] = presslens.annotate_paths([input_path], parties=parties_path or None)
+doc = presslens.load_article(input_path, parties_path, annotations_path)
 if extra_hedge_lexicon:
     add_hedges(doc, HedgeLexicon.load(extra_hedge_lexicon))
 claims = hedged_claims(doc)

@@ -27,6 +27,7 @@
 input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
 parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/pakistan-afghan-istanbul-talks"
+annotations_path = ""  # set by `presslens report`: the article annotated once for all notebooks
 
 # %%
 from IPython.display import HTML, Markdown, display
@@ -39,7 +40,7 @@ from presslens.parties import load_parties
 from presslens.report import record_metrics
 
 parties = load_parties(parties_path) if parties_path else None
-[doc] = presslens.annotate_paths([input_path], parties=parties)
+doc = presslens.load_article(input_path, parties_path, annotations_path)
 if parties is None:
     display(Markdown("**No parties file given:** set `parties_path` to a YAML file of parties and aliases."))
     measures = None

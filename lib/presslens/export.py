@@ -69,7 +69,9 @@ def write_annotations(docs: Sequence[Document], path: str | os.PathLike[str]) ->
         raise PresslensError(f"{path}: output must end in .jsonl or .parquet")
 
 
-def read_jsonl_annotations(path: str | os.PathLike[str]) -> list[dict]:
-    """Read back what :func:`write_jsonl` wrote (plain dicts)."""
+def read_jsonl_annotations(path: str | os.PathLike[str]) -> list[Document]:
+    """Read back the documents :func:`write_jsonl` wrote, with all their layers."""
+    from .spans import document_from_record
+
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        return [document_from_record(json.loads(line)) for line in fh if line.strip()]

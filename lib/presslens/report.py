@@ -182,8 +182,8 @@ def run_report(
     out_dir = Path(out_dir).resolve()
     parties = Path(parties_path).resolve() if parties_path else None
     # Bad input fails here, before any kernel starts, with annotate's errors.
-    read_documents([input_path])
-    load_parties(parties)
+    docs = read_documents([input_path])
+    config = load_parties(parties)
     notebooks = list(notebooks or discover_notebooks())
     if not notebooks:
         raise PresslensError(f"{NOTEBOOK_DIR}: no report notebooks found")
@@ -193,7 +193,15 @@ def run_report(
     logs.mkdir(exist_ok=True)
     for stale in out_dir.glob("metrics/*.json"):
         stale.unlink()
-    params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir)}
+    # Annotate once here; every notebook reads the same annotations instead
+    # of loading the models and annotating again in its own kernel.
+    from .export import write_jsonl
+    from .pipeline import annotate_documents
+
+    annotations = out_dir / "annotations.jsonl"
+    write_jsonl(annotate_documents(docs, config), annotations)
+    params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir),
+              "annotations_path": str(annotations)}
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(notebooks)))
     results: list[NotebookResult] = []
     started = time.time()
@@ -224,7 +232,7 @@ def run_report(
         first = failed[0]
         raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
 
-    metrics = {"provenance": provenance(input_path, parties, {k: v for k, v in params.items() if k != "output_dir"}), "notebooks": {}}
+    metrics = {"provenance": provenance(input_path, parties, {}), "notebooks": {}}
     metrics["provenance"]["parameters"] = {
         "input_path": input_path.name, "parties_path": parties.name if parties else None, "include_code": include_code,
     }

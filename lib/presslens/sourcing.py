@@ -443,22 +443,37 @@ class ChainPerceptron:
 
     # -- storage -------------------------------------------------------------
     def to_dict(self, min_abs: float = 1e-3, decimals: int = 3) -> dict[str, Any]:
-        """JSON-ready form; features whose weights all round to zero are dropped."""
+        """JSON-ready form; features whose weights all round to zero are dropped.
+
+        Weights are stored as one flat list of integers (units of
+        10**-decimals) beside the feature names: that parses several times
+        faster than a mapping of small float lists, which matters because
+        every report kernel used to load this model.
+        """
         keep = np.abs(self.W).max(axis=1) >= min_abs if len(self.W) else np.zeros(0, bool)
         names = sorted(self.index, key=self.index.get)
-        feats = {}
-        for name in names:
-            i = self.index[name]
-            if keep[i]:
-                feats[name] = [round(float(v), decimals) for v in self.W[i]]
-        return {"labels": self.labels, "transitions": np.round(self.T, decimals).tolist(), "weights": feats}
+        kept = [n for n in names if keep[self.index[n]]]
+        rows = self.W[[self.index[n] for n in kept]] if kept else np.zeros((0, len(self.labels)))
+        scale = 10 ** decimals
+        return {
+            "labels": self.labels,
+            "transitions": np.round(self.T, decimals).tolist(),
+            "features": kept,
+            "weight_scale": scale,
+            "weights": np.rint(rows * scale).astype(np.int64).ravel().tolist(),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ChainPerceptron":
         m = cls(data["labels"])
-        names = list(data["weights"])
+        if "features" in data:
+            names = data["features"]
+            flat = np.asarray(data["weights"], dtype=np.float64) / data["weight_scale"]
+        else:  # the first model format: {feature: [weights per label]}
+            names = list(data["weights"])
+            flat = np.asarray([data["weights"][x] for x in names], dtype=np.float64)
         m.index = {x: i for i, x in enumerate(names)}
-        m.W = np.asarray([data["weights"][x] for x in names], dtype=np.float64).reshape(len(names), len(m.labels))
+        m.W = flat.reshape(len(names), len(m.labels))
         m.T = np.asarray(data["transitions"], dtype=np.float64)
         return m
 

@@ -123,6 +123,24 @@ class Document:
         return {"doc_id": self.doc_id, "text": self.text, "meta": self.meta, "spans": spans}
 
 
+def document_from_record(record: Mapping[str, Any]) -> Document:
+    """Rebuild a :class:`Document` from its export form (:meth:`Document.to_record`).
+
+    >>> doc = Document("d", "Sources said so.")
+    >>> _ = doc.add_layer("token", [(0, 7, "NNS")])
+    >>> document_from_record(doc.to_record()).texts("token")
+    ['Sources']
+    """
+    doc = Document(str(record["doc_id"]), record["text"], dict(record.get("meta") or {}))
+    by_layer: dict[str, list[dict[str, Any]]] = {}
+    for span in record.get("spans", []):
+        fields = {k: v for k, v in span.items() if k != "layer"}
+        by_layer.setdefault(span["layer"], []).append(fields)
+    for layer, rows in by_layer.items():
+        doc.add_layer(layer, rows)
+    return doc
+
+
 @dataclass
 class Corpus:
     """Many documents, in input order, with unique ids."""
