@@ -36,7 +36,8 @@ from IPython.display import HTML, Markdown, display
 import presslens
 from presslens import display as show
 from presslens import plots
-from presslens.hedging import HEDGE_CATEGORIES, HedgeLexicon, add_hedges, hedge_measures, hedged_claims
+from presslens.hedging import (HEDGE_CATEGORIES, HedgeLexicon, add_hedges, hedge_measures, hedged_claims,
+                               hedged_claims_table)
 from presslens.report import record_metrics
 
 doc = presslens.load_article(input_path, parties_path, annotations_path)
@@ -90,18 +91,7 @@ else:
 # ## Every hedged claim and its cues
 
 # %%
-hedges = doc.layer("hedge")
-rows = []
-for c in claims[claims["hedged"]].itertuples():
-    cues = hedges[(hedges["start"] >= c.start) & (hedges["end"] <= c.end)]
-    rows.append({
-        "claim": show.excerpt(doc.text[c.start:c.end], 150),
-        "hedges": "; ".join(f"{doc.text[s:e]} ({l})" for s, e, l in cues[["start", "end", "label"]].itertuples(index=False)),
-        "boosters": c.n_boosters,
-    })
-import pandas as pd
-
-display(pd.DataFrame(rows, columns=["claim", "hedges", "boosters"]).style.hide(axis="index").set_properties(**{"text-align": "left"}))
+display(hedged_claims_table(doc).style.hide(axis="index").set_properties(**{"text-align": "left"}))
 
 # %% [markdown]
 # ## The evidence: hedges and boosters highlighted (hover for the category)

@@ -35,7 +35,7 @@ from IPython.display import HTML, Markdown, display
 import presslens
 from presslens import display as show
 from presslens import plots
-from presslens.framing import mentions_table, party_measures
+from presslens.framing import mentions_table, party_summary
 from presslens.parties import load_parties
 from presslens.report import record_metrics
 
@@ -43,19 +43,16 @@ parties = load_parties(parties_path) if parties_path else None
 doc = presslens.load_article(input_path, parties_path, annotations_path)
 if parties is None:
     display(Markdown("**No parties file given:** set `parties_path` to a YAML file of parties and aliases."))
-    measures = None
+    wide = None
 else:
-    measures = party_measures(doc, parties)
-    wide = measures.pivot_table(index="party", columns="measure", values="value", aggfunc="first").reset_index()
-    wide["label"] = wide["party"].map(parties.label)
-    wide = wide.sort_values("mentions", ascending=False)
+    wide = party_summary(doc, parties)
     mentions = mentions_table(doc)
 
 # %% [markdown]
 # ## Headline figures
 
 # %%
-if measures is not None:
+if wide is not None:
     cards = [{"name": "parties mentioned", "value": int((wide["mentions"] > 0).sum()), "note": f"{int(wide['mentions'].sum())} actor mentions"}]
     for r in wide[wide["mentions"] > 0].head(4).itertuples():
         cards.append({"name": f"{r.label}: acts in", "value": f"{r.agent_share:.0%}",
@@ -66,7 +63,7 @@ if measures is not None:
 # ## Who acts and who is acted upon
 
 # %%
-if measures is not None and (wide["mentions"] > 0).any():
+if wide is not None and (wide["mentions"] > 0).any():
     shown = wide[wide["mentions"] > 0].rename(columns={"agent_share": "agent", "patient_share": "patient", "other_share": "other"})
     plots.show(plots.stacked_shares(shown, "label", ["agent", "patient", "other"],
                                     "Role of each party's mentions", colours=show.ROLE_COLOURS))
@@ -76,7 +73,7 @@ if measures is not None and (wide["mentions"] > 0).any():
 # Share of attributions whose source belongs to each party (from the sourcing layer).
 
 # %%
-if measures is not None:
+if wide is not None:
     voice = wide[["label", "voice_share"]].fillna(0)
     plots.show(plots.bar_shares(voice["label"], voice["voice_share"], "Share of attributions voiced by each party"))
 
@@ -87,7 +84,7 @@ if measures is not None:
 # (2017); blank where no agent verb is in the lexicon.
 
 # %%
-if measures is not None:
+if wide is not None:
     cols = ["label", "mentions", "agent_share", "patient_share", "other_share", "mean_agent_agency", "mean_agent_power", "voice_share"]
     display(wide[cols].style.hide(axis="index").format(precision=2, na_rep=""))
 
@@ -95,7 +92,7 @@ if measures is not None:
 # ## Every mention
 
 # %%
-if measures is not None:
+if wide is not None:
     display(mentions[["text", "party", "role", "verb", "stance", "sentence"]].fillna("").style.hide(axis="index")
             .set_properties(**{"text-align": "left"}))
 
@@ -118,7 +115,7 @@ display(HTML(show.mention_highlights(doc, {p: parties.label(p) for p in parties.
 # and frame dimensions are not yet measured.
 
 # %%
-if measures is not None:
+if wide is not None:
     figures = {"title": "Party framing", "parties_mentioned": int((wide["mentions"] > 0).sum())}
     for r in wide.itertuples():
         for key in ("mentions", "agent_share", "patient_share", "other_share", "mean_agent_agency", "mean_agent_power", "voice_share"):

@@ -464,3 +464,20 @@ def party_measures(doc: Document, parties: PartyConfig) -> pd.DataFrame:
             c = int((attr["source_party"] == pid).sum()) if n_attr and "source_party" in attr else 0
             rows.append((pid, "voice_share", c / n_attr if n_attr else 0.0, n_attr))
     return pd.DataFrame(rows, columns=["party", "measure", "value", "n"])
+
+
+def party_summary(doc: Document, parties: PartyConfig) -> pd.DataFrame:
+    """One row per party (most mentioned first): ``party``, ``label`` and one column per measure.
+
+    The wide form of :func:`party_measures`, for tables and charts.
+
+    >>> from presslens import annotate_text
+    >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
+    >>> party_summary(annotate_text("Pakistan attacked camps."), cfg)[["label", "mentions", "agent_share"]].values.tolist()
+    [['Pakistan', 1.0, 1.0]]
+    """
+    measures = party_measures(doc, parties)
+    wide = measures.pivot_table(index="party", columns="measure", values="value", aggfunc="first", dropna=False).reset_index()
+    wide.columns.name = None
+    wide.insert(1, "label", wide["party"].map(parties.label))
+    return wide.sort_values(["mentions", "party"], ascending=[False, True], kind="stable").reset_index(drop=True)

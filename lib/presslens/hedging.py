@@ -1050,3 +1050,28 @@ __all__ = [
     "HEDGE_CATEGORIES", "BOOSTER_CATEGORIES", "Cue", "Entry", "HedgeLexicon", "default_lexicon",
     "add_hedges", "hedged_claims", "hedge_measures", "inflections", "compile_pattern",
 ]
+
+
+def hedged_claims_table(doc: Document, excerpt_chars: int = 150) -> pd.DataFrame:
+    """Every hedged claim with its cues, for display: ``claim``, ``hedges``, ``boosters``.
+
+    ``hedges`` lists each cue's text with its category, in order.
+
+    >>> import presslens
+    >>> doc = add_hedges(presslens.annotate_text("Talks could resume. They met."))
+    >>> hedged_claims_table(doc).values.tolist()
+    [['Talks could resume.', 'could (modal)', 0]]
+    """
+    from .display import excerpt
+
+    claims = hedged_claims(doc)
+    hedges = doc.layer("hedge")
+    rows = []
+    for c in claims[claims["hedged"]].itertuples():
+        cues = _within(hedges, c.start, c.end)
+        rows.append({
+            "claim": excerpt(doc.text[c.start:c.end], excerpt_chars),
+            "hedges": "; ".join(f"{doc.text[s:e]} ({lab})" for s, e, lab in cues[["start", "end", "label"]].itertuples(index=False)),
+            "boosters": int(c.n_boosters),
+        })
+    return pd.DataFrame(rows, columns=["claim", "hedges", "boosters"])
