@@ -21,7 +21,6 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import importlib.util  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -33,18 +32,11 @@ BATCH = 25  # sentences per call, about one news article
 
 
 def load_tagger_module() -> ModuleType:
-    """``presslens.tagger``, also where the rest of presslens's dependencies are missing."""
+    """``presslens.tagger`` from this checkout (run with the project's venv)."""
     sys.path.insert(0, str(ROOT / "lib"))
-    try:
-        from presslens import tagger
-        return tagger
-    except ImportError:
-        spec = importlib.util.spec_from_file_location("presslens_tagger", ROOT / "lib" / "presslens" / "tagger.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
+    from presslens import tagger
+
+    return tagger
 
 
 def generated_text(n_sents: int = 2000, seed: int = 7) -> list[list[str]]:

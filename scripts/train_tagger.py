@@ -19,7 +19,6 @@ byte-identical model file. Needs only numpy besides the standard library.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import time
@@ -30,19 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_tagger_module() -> ModuleType:
-    """``presslens.tagger``, also where the rest of presslens's dependencies are missing."""
+    """``presslens.tagger`` from this checkout (run with the project's venv)."""
     sys.path.insert(0, str(ROOT / "lib"))
-    try:
-        from presslens import tagger
-        return tagger
-    except ImportError:
-        # tagger.py needs only numpy, so it can be loaded on its own.
-        spec = importlib.util.spec_from_file_location("presslens_tagger", ROOT / "lib" / "presslens" / "tagger.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
+    from presslens import tagger
+
+    return tagger
 
 
 def ewt_dir() -> Path:

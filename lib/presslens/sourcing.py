@@ -608,18 +608,14 @@ def role_labels(seq: Seq, sources: Iterable[Span], contents: Iterable[Span]) -> 
     """Stage-2 gold labels from character spans (source wins over content)."""
     n = len(seq.starts)
     out = ["O"] * n
-    for s, e in contents:
-        first = True
-        for i in range(n):
-            if s <= seq.starts[i] < e:
-                out[i] = "B-C" if first else "I-C"
-                first = False
-    for s, e in sources:
-        first = True
-        for i in range(n):
-            if s <= seq.starts[i] < e:
-                out[i] = "B-S" if first else "I-S"
-                first = False
+    # Sources are written last so that they win where the two overlap.
+    for spans, kind in ((contents, "C"), (sources, "S")):
+        for s, e in spans:
+            first = True
+            for i in range(n):
+                if s <= seq.starts[i] < e:
+                    out[i] = ("B-" if first else "I-") + kind
+                    first = False
     return out
 
 
