@@ -11,7 +11,8 @@ from conftest import ROOT
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    # Extras ("dask[dataframe]") are a pip notion; conda names the base package.
+    return re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()
 
 
 def test_environment_yml_matches_pyproject():
