@@ -16,8 +16,10 @@
 # *acts* (agent: subject of an active verb, or the by-phrase of a passive),
 # is *acted upon* (patient: object, passive subject, target of "against" or
 # of an anti- compound) or only appears as a modifier, possessor or in a list
-# (other), with the governing verb and its connotation of agency and power.
-# Whose voice is heard comes from the sourcing layer.
+# (other), with the governing verb and its connotation of agency and power;
+# the labels attached to it; the tone toward it; whose voice is heard; and
+# which frame dimensions the sentences about it belong to. Each figure is
+# followed by the mentions or sentences behind it.
 #
 # **Run it** in JupyterLab (edit the parameters cell), or headlessly:
 # `presslens report ARTICLE.txt --parties PARTIES.yml` (papermill sets the
@@ -28,6 +30,8 @@ input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
 parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/pakistan-afghan-istanbul-talks"
 annotations_path = ""  # set by `presslens report`: the article annotated once for all notebooks
+extra_frame_lexicon = ""  # optional YAML adding frame dimensions or cues (see lexicons/frames.yml)
+extra_descriptor_lexicon = ""  # optional YAML adding label groups or words (see lexicons/descriptors.yml)
 
 # %%
 from IPython.display import HTML, Markdown, display
@@ -35,7 +39,9 @@ from IPython.display import HTML, Markdown, display
 import presslens
 from presslens import display as show
 from presslens import plots
-from presslens.framing import mentions_table, party_summary
+from presslens.descriptors import descriptor_summary, party_descriptors
+from presslens.frames import load_frame_lexicon, party_frames, sentence_frames
+from presslens.framing import mentions_table, party_summary, party_verbs, tone_evidence
 from presslens.parties import load_parties
 from presslens.report import record_metrics
 
@@ -45,81 +51,171 @@ if parties is None:
     display(Markdown("**No parties file given:** set `parties_path` to a YAML file of parties and aliases."))
     wide = None
 else:
+    labels = {p: parties.label(p) for p in parties.ids}
     wide = party_summary(doc, parties)
+    present = wide[wide["mentions"] > 0]
     mentions = mentions_table(doc)
+    descriptors = party_descriptors(doc, parties, extra_descriptor_lexicon or None)
+    frame_lexicon = load_frame_lexicon(extra_frame_lexicon or None)
+    frames = party_frames(doc, parties, frame_lexicon)
+    has_tone = "mean_tone" in wide
 
 # %% [markdown]
 # ## Headline figures
 
 # %%
 if wide is not None:
-    cards = [{"name": "parties mentioned", "value": int((wide["mentions"] > 0).sum()), "note": f"{int(wide['mentions'].sum())} actor mentions"}]
-    for r in wide[wide["mentions"] > 0].head(4).itertuples():
+    cards = [{"name": "parties mentioned", "value": int(len(present)), "note": f"{int(wide['mentions'].sum())} actor mentions"}]
+    for r in present.head(4).itertuples():
+        tone = f"; mean tone {r.mean_tone:+.2f}" if has_tone and r.mean_tone == r.mean_tone else ""
         cards.append({"name": f"{r.label}: acts in", "value": f"{r.agent_share:.0%}",
-                      "note": f"acted upon {r.patient_share:.0%} of {int(r.mentions)} mentions"})
+                      "note": f"acted upon {r.patient_share:.0%} of {int(r.mentions)} mentions{tone}"})
     display(HTML(show.figure_cards(cards)))
+
+# %% [markdown]
+# ## Per-party summary
+# Mentions and their share of all actor mentions; the share in which the
+# party acts, is acted upon or is only named (other); mean agency and power
+# of the verbs it is the agent of (Sap et al. 2017: +1 positive, 0 equal,
+# −1 negative; blank where no verb is in the lexicon); mean tone (−1 to +1)
+# and the share of its mentions inside attributed content; voice share: the
+# share of all attributions whose source belongs to the party.
+
+# %%
+if wide is not None:
+    cols = ["label", "mentions", "mention_share", "agent_share", "patient_share", "other_share",
+            "mean_agent_agency", "mean_agent_power"] + (["mean_tone"] if has_tone else []) + [
+            "in_attributed_voice_share", "voice_share"]
+    display(wide[cols].rename(columns={"in_attributed_voice_share": "in_attributed_content"})
+            .style.hide(axis="index").format(precision=2, na_rep=""))
 
 # %% [markdown]
 # ## Who acts and who is acted upon
 
 # %%
-if wide is not None and (wide["mentions"] > 0).any():
-    shown = wide[wide["mentions"] > 0].rename(columns={"agent_share": "agent", "patient_share": "patient", "other_share": "other"})
+if wide is not None and len(present):
+    shown = present.rename(columns={"agent_share": "agent", "patient_share": "patient", "other_share": "other"})
     plots.show(plots.stacked_shares(shown, "label", ["agent", "patient", "other"],
                                     "Role of each party's mentions", colours=show.ROLE_COLOURS))
 
 # %% [markdown]
+# ### What each party does and undergoes
+# Verb lemmas of which the party is the agent (does) or the patient
+# (undergoes), with counts.
+
+# %%
+if wide is not None:
+    display(party_verbs(doc, parties).drop(columns="party").style.hide(axis="index")
+            .set_properties(**{"text-align": "left"}))
+
+# %% [markdown]
+# ## Labels and descriptors
+# Words the article attaches to each party: evaluative words in the name
+# itself ("terrorist groups"), modifiers, actor nouns ("Pakistani forces"),
+# appositions, predicates ("X is a ...") and "described as". The groups come
+# from the cited lexicon `lexicons/descriptors.yml`.
+
+# %%
+if wide is not None:
+    summary = descriptor_summary(descriptors, parties)
+    display(summary[summary["n"] > 0].drop(columns="party").style.hide(axis="index")
+            .set_properties(**{"text-align": "left"}))
+    if len(descriptors):
+        display(HTML(show.descriptor_highlights(doc, descriptors, labels)))
+    else:
+        display(Markdown("_No descriptors found._"))
+
+# %% [markdown]
+# ## Tone toward each party
+# Target-level tone: for each mention, what its sentence says about or does
+# to the party (a model trained on NewsMTSC; "anti-Pakistan attacks" is
+# negative *for Pakistan*, not negative language *by* Pakistan). The mean
+# score runs from −1 (all negative) to +1 (all positive); the table below
+# lists every mention with its sentence, most negative first.
+
+# %%
+if wide is not None and has_tone and len(present):
+    plots.show(plots.diverging_bars(present["label"], present["mean_tone"], "Mean tone toward each party",
+                                    "mean target-level tone (−1 negative … +1 positive)",
+                                    counts=present["mentions"].astype(int)))
+    display(tone_evidence(doc, parties).drop(columns="party").style.hide(axis="index").format(precision=2)
+            .set_properties(**{"text-align": "left"}))
+elif wide is not None:
+    display(Markdown("_The tone model is not available in this installation._"))
+
+# %% [markdown]
 # ## Whose voice is heard
-# Share of attributions whose source belongs to each party (from the sourcing layer).
+# Left: the share of all attributions whose source belongs to each party
+# (from the sourcing layer). Right: where each party's mentions sit: inside
+# attributed content (someone else's words), or in the reporter's own voice.
 
 # %%
 if wide is not None:
     voice = wide[["label", "voice_share"]].fillna(0)
     plots.show(plots.bar_shares(voice["label"], voice["voice_share"], "Share of attributions voiced by each party"))
+    if len(present):
+        where = present.rename(columns={"in_attributed_voice_share": "attributed content",
+                                        "in_reporter_voice_share": "reporter's voice"})
+        where["as source"] = 1 - where["attributed content"] - where["reporter's voice"]
+        plots.show(plots.stacked_shares(where, "label", ["reporter's voice", "attributed content", "as source"],
+                                        "Where each party's mentions sit"))
 
 # %% [markdown]
-# ## Per-party table
-# Mean agency and power are the average connotations (+1 positive, 0 equal,
-# −1 negative) of the verbs of which the party is the agent, from Sap et al.
-# (2017); blank where no agent verb is in the lexicon.
+# ## Frame dimensions
+# Share of the sentences mentioning each party that belong to each frame
+# dimension (cue lexicon after Boydstun et al.'s Policy Frames Codebook,
+# `lexicons/frames.yml`; a sentence may belong to several). The table after
+# the heatmap lists the cues found in each sentence.
+
+# %%
+if wide is not None and len(present):
+    grid = frames[frames["party"].isin(present["party"])].pivot(index="party", columns="label", values="share")
+    grid = grid.loc[present["party"], [frame_lexicon.labels[d] for d in frame_lexicon.ids]]
+    grid.index = [labels[p] for p in grid.index]
+    plots.show(plots.heatmap(grid, "Frame dimensions of the sentences mentioning each party"))
+    sf = sentence_frames(doc, frame_lexicon)
+    sf["dimension"] = sf["dimension"].map(frame_lexicon.labels)
+    display(sf.style.hide(axis="index").set_properties(**{"text-align": "left"}))
+
+# %% [markdown]
+# ## The evidence: mentions in each party's colour
+# Hover a mention for its party, role, governing verb and tone.
+
+# %%
+if parties is not None:
+    display(HTML(show.party_highlights(doc, labels)))
+
+# %% [markdown]
+# ### Every mention
 
 # %%
 if wide is not None:
-    cols = ["label", "mentions", "agent_share", "patient_share", "other_share", "mean_agent_agency", "mean_agent_power", "voice_share"]
-    display(wide[cols].style.hide(axis="index").format(precision=2, na_rep=""))
-
-# %% [markdown]
-# ## Every mention
-
-# %%
-if wide is not None:
-    display(mentions[["text", "party", "role", "verb", "stance", "sentence"]].fillna("").style.hide(axis="index")
-            .set_properties(**{"text-align": "left"}))
-
-# %% [markdown]
-# ## The evidence: mentions highlighted by role (hover for party and verb)
-
-# %%
-display(HTML(show.mention_highlights(doc, {p: parties.label(p) for p in parties.ids} if parties else None)))
+    display(mentions[["text", "np_text", "party", "role", "verb", "stance", "voice", "tone", "sentence"]]
+            .fillna("").style.hide(axis="index").set_properties(**{"text-align": "left"}))
 
 # %% [markdown]
 # ## Methods
 # Mentions are whole-word matches of the parties file's aliases (longest
 # first; also inside hyphenated compounds such as "anti-Pakistan", whose
 # stance is kept). Place-only uses ("in Afghanistan", "Afghan soil") are not
-# counted as actors. Roles come from word-order rules over part-of-speech tags
-# (subjects of active verb groups, passive subjects and by-phrases, objects,
-# "against"/"targeting"); they were checked on the hand-annotated default
-# article (29 of 30 gold mentions found, all with the right role) but not yet
-# on a treebank, so treat them as provisional on other text. Tone, labels
-# and frame dimensions are not yet measured.
+# counted as actors. Roles come from presslens's dependency parser (trained
+# on UD English EWT) where it applies, and word-order rules otherwise; tone
+# from a target-level model trained on NewsMTSC; frames and labels from the
+# cited lexicons. The validation figures (role agreement on the EWT test
+# treebank, tone macro-F1 on NewsMTSC, the hand-annotated default article)
+# are in the project's `VALIDATION.md`; labels and frame dimensions are
+# lexicon counts that have not been validated against human coding.
 
 # %%
 if wide is not None:
-    figures = {"title": "Party framing", "parties_mentioned": int((wide["mentions"] > 0).sum())}
+    figures = {"title": "Party framing", "parties_mentioned": int(len(present))}
+    keys = ["mentions", "agent_share", "patient_share", "other_share", "mean_agent_agency", "mean_agent_power",
+            "voice_share", "in_attributed_voice_share"] + (["mean_tone"] if has_tone else [])
     for r in wide.itertuples():
-        for key in ("mentions", "agent_share", "patient_share", "other_share", "mean_agent_agency", "mean_agent_power", "voice_share"):
+        for key in keys:
             figures[f"{r.party}.{key}"] = float(getattr(r, key))
+    for r in frames.itertuples():
+        figures[f"{r.party}.frame.{r.dimension}"] = float(r.share)
     _ = record_metrics(figures, "03_party_framing", output_dir)
 else:
     _ = record_metrics({"title": "Party framing", "parties_mentioned": 0}, "03_party_framing", output_dir)

@@ -161,3 +161,40 @@ def mention_highlights(doc: Document, labels: Mapping[str, str] | None = None) -
         verb = f", verb: {row['verb']}" if isinstance(row.get("verb"), str) else ""
         spans.append((int(row["start"]), int(row["end"]), row["role"], f"{party}: {row['role']}{verb}"))
     return highlight_spans(doc, spans, ROLE_COLOURS, ROLE_NAMES)
+
+
+PARTY_PALETTE = ["#9ecbff", "#ffb3b3", "#b8e6b8", "#ffd59e", "#d9c2f0", "#c8b39e", "#f5c2e0", "#d0d0d0"]
+
+
+def party_colours(party_ids: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per party, in the order of the parties file."""
+    return {p: PARTY_PALETTE[i % len(PARTY_PALETTE)] for i, p in enumerate(party_ids)}
+
+
+def party_highlights(doc: Document, labels: Mapping[str, str]) -> str:
+    """The article with each party's mentions in the party's colour; tooltips give role, verb and tone.
+
+    The underline marks the role: solid = agent, dashed = patient, none = other.
+    """
+    colours = party_colours(list(labels))
+    spans: list[HighlightSpan] = []
+    for row in doc.layer("mention").to_dict("records"):
+        verb = f", verb: {row['verb']}" if isinstance(row.get("verb"), str) else ""
+        tone = f", tone: {row['tone']}" if isinstance(row.get("tone"), str) else ""
+        tip = f"{labels.get(row['label'], row['label'])}: {row['role']}{verb}{tone}"
+        spans.append((int(row["start"]), int(row["end"]), row["label"], tip))
+    return highlight_spans(doc, spans, colours, dict(labels))
+
+
+DESCRIPTOR_COLOURS = {"delegitimising": "#ffb3b3", "legitimising": "#b8e6b8", "victimhood": "#d9c2f0", "none": "#fff1a8"}
+DESCRIPTOR_NAMES = {"delegitimising": "delegitimising label", "legitimising": "status / legitimacy label",
+                    "victimhood": "victim label", "none": "other descriptor"}
+
+
+def descriptor_highlights(doc: Document, descriptors, labels: Mapping[str, str]) -> str:
+    """The article with every descriptor coloured by its lexicon group (tooltip: which party it describes)."""
+    spans: list[HighlightSpan] = []
+    for r in descriptors.to_dict("records"):
+        group = r["group"] if isinstance(r.get("group"), str) else "none"
+        spans.append((int(r["start"]), int(r["end"]), group, f"{labels.get(r['party'], r['party'])}: {r['kind']}"))
+    return highlight_spans(doc, spans, DESCRIPTOR_COLOURS, DESCRIPTOR_NAMES)

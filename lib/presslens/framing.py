@@ -388,12 +388,58 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
                 "verb_power": np.nan if pw is None else float(pw),
                 "place_only": place, "rule": rule, "sentence": si,
             })
+    _add_tone(doc, records)
     table = doc.add_layer("mention", records)
     for col in ("stance", "verb"):
         if col in table:
             table[col] = pd.Series([None if not isinstance(v, str) else v for v in table[col]],
                                    index=table.index, dtype=object)
     return doc
+
+
+def _add_tone(doc: Document, records: list[dict[str, Any]]) -> None:
+    """Target-level tone of each mention: what its sentence says about, or does to, the party.
+
+    The noun phrase is the target (so "anti-Pakistan attacks" is scored for
+    Pakistan as the one attacked) and the sentence the context. Fields
+    ``tone`` (negative/neutral/positive) and ``tone_score`` (P(pos) - P(neg)).
+    """
+    if not records:
+        return
+    try:
+        from .tone import default_tone_model
+    except ImportError:  # the tone model is optional while it is being built
+        return
+    model = default_tone_model()
+    sents = doc.layer("sentence")[["start", "end"]].to_numpy()
+    for r in records:
+        ss, se = sents[r["sentence"]]
+        label, score = model.predict(doc.text, int(r["start"]), int(r["end"]), (int(ss), int(se)))
+        r["tone"], r["tone_score"] = label, float(score)
+
+
+def mention_voice(doc: Document) -> pd.Series:
+    """For each mention (in layer order): ``source`` when it lies in an attribution's source span,
+    ``attributed`` when it lies inside attributed content, else ``reporter`` (the writer's own voice).
+
+    >>> from presslens import annotate_text
+    >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
+    >>> mention_voice(add_mentions(annotate_text("Sources said Pakistan left."), cfg)).tolist()
+    ['attributed']
+    """
+    m = doc.layer("mention")
+    attr = doc.layers.get("attribution")
+    out = pd.Series(["reporter"] * len(m), index=m.index, dtype=object)
+    if attr is None or not len(attr) or not len(m):
+        return out
+    sources = [(p["start"], p["end"]) for p in attr["source"] if isinstance(p, dict)]
+    contents = [(p["start"], p["end"]) for p in attr["content"] if isinstance(p, dict)]
+    for idx, (s, e) in zip(m.index, m[["start", "end"]].itertuples(index=False)):
+        if any(a <= s and e <= b for a, b in sources):
+            out[idx] = "source"
+        elif any(a <= s and e <= b for a, b in contents):
+            out[idx] = "attributed"
+    return out
 
 
 def mentions_table(doc: Document) -> pd.DataFrame:
@@ -405,18 +451,20 @@ def mentions_table(doc: Document) -> pd.DataFrame:
     [['Pakistan', 'patient', 'attack']]
     """
     cols = ["start", "end", "text", "np_text", "party", "alias", "role", "verb", "verb_agency", "verb_power",
-            "stance", "place_only", "sentence"]
+            "stance", "place_only", "sentence", "voice", "tone", "tone_score"]
     m = doc.layer("mention")
     if not len(m):
         return pd.DataFrame(columns=cols)
+    voice = mention_voice(doc).tolist()
     rows = []
-    for r in m.to_dict("records"):
+    for r, v in zip(m.to_dict("records"), voice):
         rows.append({
             "start": int(r["start"]), "end": int(r["end"]), "text": doc.text[r["start"]:r["end"]],
             "np_text": doc.text[int(r["np_start"]):int(r["np_end"])], "party": r["label"],
             "alias": r["alias"], "role": r["role"], "verb": r["verb"], "verb_agency": r["verb_agency"],
             "verb_power": r["verb_power"], "stance": r["stance"], "place_only": bool(r["place_only"]),
-            "sentence": int(r["sentence"]),
+            "sentence": int(r["sentence"]), "voice": v, "tone": r.get("tone"),
+            "tone_score": r.get("tone_score", np.nan),
         })
     return pd.DataFrame(rows, columns=cols)
 
@@ -427,8 +475,13 @@ def party_measures(doc: Document, parties: PartyConfig) -> pd.DataFrame:
     Measures: ``mentions`` (n = all actor mentions), ``mention_share``,
     ``agent_share``/``patient_share``/``other_share`` (n = the party's
     mentions), ``mean_agent_agency``/``mean_agent_power`` (n = agent verbs
-    in the lexicon), ``voice_share`` (attributions whose ``source_party`` is
-    the party; n = attributions; NaN without an ``attribution`` layer).
+    in the lexicon), ``in_attributed_voice_share`` / ``in_reporter_voice_share``
+    (the party's mentions inside attributed content / in the writer's own
+    voice; mentions inside a source span are neither), ``mean_tone``,
+    ``negative_tone_share``, ``positive_tone_share`` (target-level tone, when
+    the tone model is present), ``voice_share`` (attributions whose
+    ``source_party`` is the party; n = attributions; NaN without an
+    ``attribution`` layer).
     Place-only mentions are not counted. Adds the ``mention`` layer if absent.
 
     >>> from presslens import annotate_text
@@ -439,10 +492,11 @@ def party_measures(doc: Document, parties: PartyConfig) -> pd.DataFrame:
     """
     if "mention" not in doc.layers:
         add_mentions(doc, parties)
-    m = doc.layer("mention")
+    m = doc.layer("mention").assign(voice=mention_voice(doc))
     if len(m) and "place_only" in m:
         m = m[~m["place_only"].astype(bool)]
     total = len(m)
+    has_tone = "tone" in m
     attr = doc.layers.get("attribution")
     n_attr = len(attr) if attr is not None else 0
     rows: list[tuple[str, str, float, int]] = []
@@ -458,6 +512,15 @@ def party_measures(doc: Document, parties: PartyConfig) -> pd.DataFrame:
         for dim in ("agency", "power"):
             vals = agents[f"verb_{dim}"].dropna() if len(agents) else pd.Series(dtype=float)
             rows.append((pid, f"mean_agent_{dim}", float(vals.mean()) if len(vals) else np.nan, len(vals)))
+        for voice in ("attributed", "reporter"):
+            c = int((pm["voice"] == voice).sum()) if k else 0
+            rows.append((pid, f"in_{voice}_voice_share", c / k if k else np.nan, k))
+        if has_tone:
+            scores = pm["tone_score"].astype(float).dropna() if k else pd.Series(dtype=float)
+            rows.append((pid, "mean_tone", float(scores.mean()) if len(scores) else np.nan, len(scores)))
+            for label in ("negative", "positive"):
+                c = int((pm["tone"] == label).sum()) if k else 0
+                rows.append((pid, f"{label}_tone_share", c / k if k else np.nan, k))
         if attr is None:
             rows.append((pid, "voice_share", np.nan, 0))
         else:
@@ -481,3 +544,48 @@ def party_summary(doc: Document, parties: PartyConfig) -> pd.DataFrame:
     wide.columns.name = None
     wide.insert(1, "label", wide["party"].map(parties.label))
     return wide.sort_values(["mentions", "party"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def party_verbs(doc: Document, parties: PartyConfig) -> pd.DataFrame:
+    """Per party: the verbs it does (as agent) and undergoes (as patient), most frequent first.
+
+    >>> from presslens import annotate_text
+    >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
+    >>> party_verbs(annotate_text("Pakistan attacked camps. Militants attacked Pakistan."), cfg)[["label", "does", "undergoes"]].values.tolist()
+    [['Pakistan', 'attack', 'attack']]
+    """
+    if "mention" not in doc.layers:
+        add_mentions(doc, parties)
+    t = mentions_table(doc)
+    rows = []
+    for pid in parties.ids:
+        pm = t[(t["party"] == pid) & t["verb"].notna()] if len(t) else t
+        row = {"party": pid, "label": parties.label(pid)}
+        for role, col in (("agent", "does"), ("patient", "undergoes")):
+            counts = pm.loc[pm["role"] == role, "verb"].value_counts() if len(pm) else pd.Series(dtype=int)
+            row[col] = ", ".join(f"{v} ({n})" if n > 1 else v for v, n in counts.items())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["party", "label", "does", "undergoes"])
+
+
+def tone_evidence(doc: Document, parties: PartyConfig, excerpt_chars: int = 220) -> pd.DataFrame:
+    """Every mention with its target-level tone and its sentence: the evidence behind the tone figures.
+
+    Columns ``party``, ``label``, ``mention``, ``tone``, ``tone_score``, ``role``, ``sentence_text``;
+    empty when no tone model is available.
+    """
+    if "mention" not in doc.layers:
+        add_mentions(doc, parties)
+    t = mentions_table(doc)
+    cols = ["party", "label", "mention", "tone", "tone_score", "role", "sentence_text"]
+    if not len(t) or t["tone"].isna().all():
+        return pd.DataFrame(columns=cols)
+    sents = doc.layer("sentence")[["start", "end"]].to_numpy()
+    rows = []
+    for r in t[~t["place_only"]].itertuples():
+        ss, se = sents[r.sentence]
+        text = " ".join(doc.text[ss:se].split())
+        rows.append({"party": r.party, "label": parties.label(r.party), "mention": r.np_text, "tone": r.tone,
+                     "tone_score": r.tone_score, "role": r.role,
+                     "sentence_text": text if len(text) <= excerpt_chars else text[: excerpt_chars - 1] + "\u2026"})
+    return pd.DataFrame(rows, columns=cols).sort_values(["party", "tone_score"], kind="stable").reset_index(drop=True)

@@ -102,3 +102,40 @@ def stacked_shares(table: pd.DataFrame, index: str, columns: list[str], title: s
     fig.suptitle(title, x=0.02, ha="left", fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def heatmap(table: pd.DataFrame, title: str, fmt: str = "{:.0%}", cmap: str = "Blues", vmax: float | None = 1.0):
+    """A labelled heatmap of a wide table (rows x columns), values written in the cells; NaN left blank."""
+    import numpy as np
+
+    values = table.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(1.0 * max(len(table.columns), 3) + 2.5, 0.5 * max(len(table), 2) + 1.6))
+    im = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], rotation=35, ha="right", fontsize=9)
+    ax.set_yticks(range(len(table.index)), [str(i) for i in table.index], fontsize=9)
+    top = vmax if vmax is not None else np.nanmax(values) if np.isfinite(values).any() else 1
+    for (i, j), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+                    color="white" if top and v > 0.6 * top else "black")
+    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def diverging_bars(labels, values, title: str, xlabel: str, counts=None):
+    """Horizontal bars around zero (negative red, positive green), e.g. mean tone per party."""
+    data = pd.DataFrame({"label": list(labels), "value": list(values)}).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(6.5, 0.45 * max(len(data), 2) + 1.1))
+    colours = ["#C44E52" if v < 0 else "#55A868" for v in data["value"].fillna(0)]
+    bars = ax.barh(data["label"].astype(str), data["value"].fillna(0), color=colours)
+    notes = list(counts)[::-1] if counts is not None else [None] * len(data)
+    for bar, v, n in zip(bars, data["value"], notes):
+        text = "n/a" if pd.isna(v) else f"{v:+.2f}" + (f" (n={n})" if n is not None else "")
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {text} ", va="center", fontsize=9,
+                ha="left" if (v or 0) >= 0 else "right")
+    ax.axvline(0, color="#444", lw=0.8)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel(xlabel)
+    return _finish(fig, ax, title)
