@@ -2,6 +2,8 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#   presslens:
+#     scope: article
 #   kernelspec:
 #     display_name: Python 3
 #     language: python

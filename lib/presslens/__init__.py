@@ -16,9 +16,20 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+unknown"
 
 from .errors import ConfigError, InputError, PresslensError
-from .ingest import read_documents
-from .pipeline import annotate, annotate_documents, annotate_paths
 from .spans import SPAN_COLUMNS, Corpus, Document
+
+# The annotator (NLTK, models) loads on first use: a report notebook that
+# reads annotations written by `presslens report` never pays for it.
+_LAZY = {"read_documents": "ingest", "annotate": "pipeline", "annotate_documents": "pipeline",
+         "annotate_paths": "pipeline"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'presslens' has no attribute {name!r}")
 
 
 def load_article(input_path: str, parties_path: str = "", annotations_path: str = "") -> Document:
@@ -33,20 +44,50 @@ def load_article(input_path: str, parties_path: str = "", annotations_path: str 
     if annotations_path:
         from .export import read_jsonl_annotations
 
+        wait_for_annotations(annotations_path)
         docs = read_jsonl_annotations(annotations_path)
     else:
+        from .pipeline import annotate_paths
+
         docs = annotate_paths([input_path], parties=parties_path or None)
     if len(docs) != 1:
         raise PresslensError(f"{annotations_path or input_path}: expected one article, found {len(docs)}")
     return docs[0]
 
 
+def wait_for_annotations(path: str, timeout: float = 900.0) -> None:
+    """Wait while ``presslens report`` is still writing ``path``.
+
+    The report starts the notebook kernels while it annotates the article
+    (kernel start-up and annotation overlap); it marks the work in progress
+    with ``PATH.pending`` and a failure with ``PATH.error``. Without a
+    marker a missing file is an error at once.
+    """
+    import os
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(path):
+        if os.path.exists(path + ".error"):
+            with open(path + ".error", encoding="utf-8") as fh:
+                raise PresslensError(f"{path}: annotation failed: {fh.read().strip()}")
+        if not os.path.exists(path + ".pending"):
+            if os.path.exists(path):  # written between the two checks
+                break
+            raise PresslensError(f"{path}: no such annotations file")
+        if time.monotonic() > deadline:
+            raise PresslensError(f"{path}: still not written after {timeout:.0f} s")
+        time.sleep(0.02)
+
+
 def annotate_text(text: str, doc_id: str = "text", **meta) -> Document:
     """Annotate a string as one article (handy in notebooks and tests)."""
+    from .pipeline import annotate
+
     return annotate(Document(doc_id, text, dict(meta)))
 
 
 __all__ = [
     "__version__", "Corpus", "Document", "SPAN_COLUMNS", "PresslensError", "InputError", "ConfigError",
-    "read_documents", "load_article", "annotate", "annotate_documents", "annotate_paths", "annotate_text",
+    "read_documents", "load_article", "wait_for_annotations", "annotate", "annotate_documents", "annotate_paths", "annotate_text",
 ]

@@ -109,9 +109,24 @@ def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[
     }
 
 
-def discover_notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
-    """Report notebooks: ``NN_name.ipynb`` in ``folder``, in order."""
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("."))
+def notebook_scope(path: Path) -> str | None:
+    """The notebook's ``presslens.scope`` metadata: ``article`` for the single-article reports."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return None
+    return (meta.get("presslens") or {}).get("scope")
+
+
+def discover_notebooks(folder: Path = NOTEBOOK_DIR, scope: str = "article") -> list[Path]:
+    """Report notebooks: ``NN_name.ipynb`` in ``folder`` whose metadata scope is ``scope``, in order.
+
+    Single-article reports carry ``{"presslens": {"scope": "article"}}`` in
+    their notebook metadata; corpus and validation notebooks take other
+    inputs and are run on their own.
+    """
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb")
+                  if not p.name.startswith(".") and notebook_scope(p) == scope)
 
 
 @dataclass
@@ -145,6 +160,15 @@ def _execute(notebook: str, output: str, parameters: dict[str, Any], cwd: str, l
     except Exception as exc:  # kernel died, bad notebook JSON, ...
         return time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"
     return time.perf_counter() - t0, None
+
+
+def _execute_and_render(notebook: str, output: str, parameters: dict[str, Any], cwd: str, log: str,
+                        html_part: str, include_code: bool) -> tuple[float, str | None]:
+    """Run one notebook, then render its HTML to ``html_part`` in the same worker (renders run in parallel)."""
+    seconds, error = _execute(notebook, output, parameters, cwd, log)
+    if error is None:
+        Path(html_part).write_text(to_html(Path(output), include_code), encoding="utf-8")
+    return seconds, error
 
 
 def to_html(executed: Path, include_code: bool = False) -> str:
@@ -199,7 +223,11 @@ def run_report(
     from .pipeline import annotate_documents
 
     annotations = out_dir / "annotations.jsonl"
-    write_jsonl(annotate_documents(docs, config), annotations)
+    pending = Path(f"{annotations}.pending")
+    failed_marker = Path(f"{annotations}.error")
+    annotations.unlink(missing_ok=True)
+    failed_marker.unlink(missing_ok=True)
+    pending.touch()
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir),
               "annotations_path": str(annotations)}
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(notebooks)))
@@ -210,11 +238,22 @@ def run_report(
         from tqdm import tqdm
 
         bar = tqdm(total=len(notebooks), desc="running notebooks", unit="nb", file=sys.stderr)
+    html_parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(_execute, str(nb), str(out_dir / nb.name), params, str(nb.parent), str(logs / f"{nb.stem}.log")): nb
+            pool.submit(_execute_and_render, str(nb), str(out_dir / nb.name), params, str(nb.parent),
+                        str(logs / f"{nb.stem}.log"), str(html_parts[nb.stem]), include_code): nb
             for nb in notebooks
         }
+        # The kernels start up while the article is annotated here, once for
+        # all of them; they wait for the file (see presslens.wait_for_annotations).
+        try:
+            write_jsonl(annotate_documents(docs, config), annotations)
+        except BaseException as exc:
+            failed_marker.write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+            raise
+        finally:
+            pending.unlink(missing_ok=True)
         for fut in as_completed(futures):
             nb = futures[fut]
             seconds, error = fut.result()
@@ -227,8 +266,8 @@ def run_report(
     results.sort(key=lambda r: r.name)
     failed = [r for r in results if r.error]
     if failed:
-        for r in out_dir.glob("*.html"):
-            r.unlink()  # no partial HTML: a report set is whole or absent
+        for r in [*out_dir.glob("*.html"), *html_parts.values()]:
+            r.unlink(missing_ok=True)  # no partial HTML: a report set is whole or absent
         first = failed[0]
         raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
 
@@ -246,7 +285,7 @@ def run_report(
         "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
     }, indent=2) + "\n")
     for r in results:
-        _write_text(out_dir / f"{r.name}.html", to_html(r.executed, include_code))
+        os.replace(html_parts[r.name], out_dir / f"{r.name}.html")
     _write_text(out_dir / "index.html", index_html(results, metrics, input_path.name))
     return metrics
 
