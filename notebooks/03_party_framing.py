@@ -79,17 +79,23 @@ if wide is not None:
 # Mentions and their share of all actor mentions; the share in which the
 # party acts, is acted upon or is only named (other); mean agency and power
 # of the verbs it is the agent of (Sap et al. 2017: +1 positive, 0 equal,
-# −1 negative; blank where no verb is in the lexicon); mean tone (−1 to +1)
-# and the share of its mentions inside attributed content; voice share: the
-# share of all attributions whose source belongs to the party.
+# −1 negative; blank where no verb is in the lexicon); mean tone (−1 to +1);
+# *in quotes*: the share of its mentions inside attributed content; *voice*:
+# the share of all attributions whose source belongs to the party.
 
 # %%
 if wide is not None:
     cols = ["label", "mentions", "mention_share", "agent_share", "patient_share", "other_share",
             "mean_agent_agency", "mean_agent_power"] + (["mean_tone"] if has_tone else []) + [
             "in_attributed_voice_share", "voice_share"]
-    display(wide[cols].rename(columns={"in_attributed_voice_share": "in_attributed_content"})
-            .style.hide(axis="index").format(precision=2, na_rep=""))
+    short = {"label": "party", "mention_share": "share", "agent_share": "acts", "patient_share": "acted upon",
+             "other_share": "other", "mean_agent_agency": "agency", "mean_agent_power": "power", "mean_tone": "tone",
+             "in_attributed_voice_share": "in quotes", "voice_share": "voice"}
+    table = wide[cols].rename(columns=short)
+    formats = {c: "{:.0%}" for c in ["share", "acts", "acted upon", "other", "in quotes", "voice"]}
+    formats.update({c: "{:+.2f}" for c in ["agency", "power", "tone"] if c in table})
+    formats["mentions"] = "{:.0f}"
+    display(table.style.hide(axis="index").format(formats, na_rep=""))
 
 # %% [markdown]
 # ## Who acts and who is acted upon
@@ -177,6 +183,7 @@ if wide is not None and len(present):
     plots.show(plots.heatmap(grid, "Frame dimensions of the sentences mentioning each party"))
     sf = sentence_frames(doc, frame_lexicon)
     sf["dimension"] = sf["dimension"].map(frame_lexicon.labels)
+    sf["text"] = sf["text"].map(show.excerpt)
     display(sf.style.hide(axis="index").set_properties(**{"text-align": "left"}))
 
 # %% [markdown]

@@ -10,7 +10,8 @@ party are collected as spans of the raw text:
 - ``head``: the noun the alias modifies ("Pakistani *forces*");
 - ``apposition``: ", a major non-NATO ally," after the noun phrase;
 - ``predicate``: "X is / remains / became *a key partner*";
-- ``called``: "X, described as / branded / labelled *a threat*".
+- ``called``: "X, described as / branded / labelled *a threat*", "X's
+  status / role as *a major ally*".
 
 Descriptors in the cited lexicon ``lexicons/descriptors.yml`` also carry
 their group (delegitimising, status and legitimacy, victim).
@@ -50,6 +51,7 @@ _ACTOR_NOUNS = {"forces", "force", "troops", "officials", "official", "leaders",
                 "government", "authorities", "army", "military", "delegation", "delegates", "fighters",
                 "militants", "groups", "group", "police", "ministry", "minister", "spokesman", "spokesperson",
                 "diplomats", "negotiators", "envoy", "commanders", "regime", "administration", "soldiers"}
+_ROLE_NOUNS = {"status", "role", "position", "reputation", "image", "standing", "designation"}
 _STOP_TAGS = {",", ".", ":", "CC", "IN", "WDT", "WP", "MD", "TO", "-LRB-", "-RRB-", "``", "''"}
 
 
@@ -177,10 +179,18 @@ def party_descriptors(doc: Document, parties, extra: str | os.PathLike[str] | No
             j = k
             while j < limit and tags[j] not in _STOP_TAGS and not (tags[j].startswith("VB") and tags[j] != "VBN"):
                 j += 1
-            # A participle right after the copula is a passive ("is set to"), not a label.
-            if j > k and tags[k] in {"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "PRP$", "CD"} and any(
+            # A participle right after the copula is a passive, and "is set to
+            # take place" a plan: neither is a label.
+            if j > k and not (j < limit and low[j] == "to") and tags[k] in {"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "PRP$", "CD"} and any(
                     t.startswith(("NN", "JJ")) for t in tags[k:j]):
                 add(pid, ms, k, j, "predicate")
+        # "X's status as a major ally", "X's role as mediator"
+        if b + 2 < limit and low[b] in {"'s", "’s"} and low[b + 1] in _ROLE_NOUNS and low[b + 2] == "as":
+            j = k = b + 3
+            while j < limit and tags[j] not in _STOP_TAGS and not tags[j].startswith("VB"):
+                j += 1
+            if j > k:
+                add(pid, ms, k, j, "called")
         # "described as ...", "branded ..."
         k = b + (1 if b < limit and low[b] == "," else 0)
         if k < limit and low[k] in _CALLED:

@@ -129,7 +129,7 @@ def add_frames(doc: Document, lexicon: FrameLexicon | None = None) -> Document:
 
 
 def sentence_frames(doc: Document, lexicon: FrameLexicon | None = None) -> pd.DataFrame:
-    """One row per (content sentence, dimension) with the cues found: ``sentence``, ``dimension``, ``cues``.
+    """One row per (content sentence, dimension) with the cues found: ``sentence``, ``dimension``, ``cues``, ``text``.
 
     >>> from presslens import annotate_text
     >>> sentence_frames(annotate_text("The talks resumed."))[["sentence", "dimension", "cues"]].values.tolist()
@@ -139,10 +139,12 @@ def sentence_frames(doc: Document, lexicon: FrameLexicon | None = None) -> pd.Da
         add_frames(doc, lexicon)
     f = doc.layer("frame")
     if not len(f):
-        return pd.DataFrame(columns=["sentence", "dimension", "cues"])
+        return pd.DataFrame(columns=["sentence", "dimension", "cues", "text"])
     g = f.groupby(["sentence", "label"], sort=True)["cue"].agg(lambda c: "; ".join(dict.fromkeys(c)))
     out = g.reset_index().rename(columns={"label": "dimension", "cue": "cues"})
     out["sentence"] = out["sentence"].astype(int)
+    sents = doc.layer("sentence")[["start", "end"]].to_numpy()
+    out["text"] = [" ".join(doc.text[sents[i][0]:sents[i][1]].split()) for i in out["sentence"]]
     return out
 
 
