@@ -193,6 +193,9 @@ def party_descriptors(doc: Document, parties, extra: str | os.PathLike[str] | No
                 add(pid, ms, k, j, "called")
         # "described as ...", "branded ..."
         k = b + (1 if b < limit and low[b] == "," else 0)
+        while k < limit and low[k] in {"is", "are", "was", "were", "been", "being", "has", "have", "had", "often",
+                                       "widely", "also"}:
+            k += 1
         if k < limit and low[k] in _CALLED:
             k += 1 + (k + 1 < limit and low[k + 1] == "as")
             j = k
