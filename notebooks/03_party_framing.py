@@ -225,6 +225,10 @@ if wide is not None:
             figures[f"{r.party}.{key}"] = float(getattr(r, key))
     for r in frames.itertuples():
         figures[f"{r.party}.frame.{r.dimension}"] = float(r.share)
+    # What index.html shows for this report: the most mentioned parties' roles.
+    figures["headline"] = {"parties mentioned": str(len(present))}
+    for r in present.head(3).itertuples():
+        figures["headline"][f"{r.label}: acts / acted upon"] = f"{r.agent_share:.0%} / {r.patient_share:.0%}"
     _ = record_metrics(figures, "03_party_framing", output_dir)
 else:
     _ = record_metrics({"title": "Party framing", "parties_mentioned": 0}, "03_party_framing", output_dir)
