@@ -92,9 +92,13 @@ def test_annotate_parquet_span_table(tmp_path, capsys):
     out = tmp_path / "out.parquet"
     code, err = _annotate(capsys, src, "--out", out)
     assert code == 0, err
-    table = pd.read_parquet(out)
+    # Corpus mode: a folder of partitioned span tables, read back by corpus.read_spans.
+    from presslens.corpus import read_spans
+
+    table = read_spans(out)
     assert list(table.columns[:5]) == ["doc_id", "layer", "start", "end", "label"]
     assert (table["doc_id"] == "a").all()
+    assert {"sentence", "token"} <= set(table["layer"])
 
 
 def test_same_input_same_output(tmp_path, capsys):

@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--out", required=True, metavar="FILE", help="output: FILE.jsonl or FILE.parquet")
     ann.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
     ann.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    corpus = ann.add_argument_group("corpus mode (--out DIR.parquet)")
+    corpus.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="annotate on a local Dask cluster of N worker processes (default 1: this process)")
+    corpus.add_argument("--scheduler", metavar="ADDRESS", help="annotate on an existing Dask cluster (tcp://host:8786)")
+    corpus.add_argument("--partition-size", type=int, default=200, metavar="N", help="documents per partition (default 200)")
+    corpus.add_argument("--restart", action="store_true", help="discard an earlier, unfinished or different run in DIR")
     ann.set_defaults(func=cmd_annotate)
 
     rep = sub.add_parser("report", help="run the report notebooks and write HTML, index.html and metrics.json")
@@ -69,6 +75,15 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in EXPORT_SUFFIXES:
         raise PresslensError(f"{out}: output must end in .jsonl or .parquet")
+    if out.suffix.lower() == ".parquet":
+        # Corpus mode: a folder of partitioned tables, streamed, resumable.
+        from .corpus import annotate_corpus
+
+        run = annotate_corpus(args.inputs, out, args.parties, jobs=args.jobs, scheduler=args.scheduler,
+                              partition_size=args.partition_size, restart=args.restart, progress=not args.quiet)
+        if not args.quiet:
+            print(run.summary())
+        return 0
     from .parties import load_parties
 
     parties = load_parties(args.parties)

@@ -874,12 +874,19 @@ def default_lexicon() -> HedgeLexicon:
     return HedgeLexicon.load()
 
 
+def _layer(doc: Document, name: str) -> pd.DataFrame:
+    # Document.layer builds an empty default table even when the layer exists;
+    # that costs milliseconds per call in pandas 3, so look it up first.
+    table = doc.layers.get(name)
+    return table if table is not None else doc.layer(name)
+
+
 # ------------------------------------------------------------- the layers
 
 def _sentence_tokens(doc: Document) -> list[tuple[int, int, str, list[tuple[int, int, str | None]]]]:
     """Sentences ``(start, end, label, tokens)`` with their tokens, in order."""
-    sents = doc.layer("sentence")
-    toks = doc.layer("token")
+    sents = _layer(doc, "sentence")
+    toks = _layer(doc, "token")
     t_start = toks["start"].to_numpy()
     t_end = toks["end"].to_numpy()
     t_tag = toks["label"].tolist()
@@ -917,7 +924,7 @@ def add_hedges(doc: Document, lexicon: HedgeLexicon | None = None) -> Document:
                 "negated": cue.negated, "entry": cue.entry, "sentence_start": s,
             })
     for layer, records in rows.items():
-        table = doc.add_layer(layer, records)
+        table = doc.add_records(layer, records)
         if not len(records):  # keep the columns even when empty
             for col, dtype in (("negated", "bool"), ("entry", "object"), ("sentence_start", "int64")):
                 table[col] = pd.Series(dtype=dtype)

@@ -52,6 +52,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +83,13 @@ _FORMAT = "presslens-attribution-chain"
 _FORMAT_VERSION = 1
 
 Span = tuple[int, int]
+
+
+def _layer(doc: Document, name: str) -> pd.DataFrame:
+    # Document.layer builds an empty default table even when the layer exists;
+    # that costs milliseconds per call in pandas 3, so look it up first.
+    table = doc.layers.get(name)
+    return table if table is not None else doc.layer(name)
 
 
 # ---------------------------------------------------------------------------
@@ -115,12 +123,14 @@ def doc_sequences(doc: Document, labels: Iterable[str] = ("body", "headline")) -
     """
     wanted = set(labels)
     text = normalise_same_length(doc.text)
-    sents = doc.layer("sentence")
-    paras = doc.layer("paragraph")
-    toks = doc.layer("token")
+    sents = _layer(doc, "sentence")
+    paras = _layer(doc, "paragraph")
+    toks = _layer(doc, "token")
     t_start = toks["start"].to_numpy()
     t_end = toks["end"].to_numpy()
     t_tag = toks["label"].tolist()
+    t_start_l = [int(x) for x in t_start.tolist()]
+    t_end_l = [int(x) for x in t_end.tolist()]
     seqs: list[Seq] = []
     s_start = sents["start"].to_numpy()
     s_end = sents["end"].to_numpy()
@@ -133,10 +143,10 @@ def doc_sequences(doc: Document, labels: Iterable[str] = ("body", "headline")) -
         for si in range(lo, hi):
             if s_label[si] not in wanted:
                 continue
-            a = np.searchsorted(t_start, s_start[si], "left")
-            b = np.searchsorted(t_start, s_end[si], "left")
+            a = int(np.searchsorted(t_start, s_start[si], "left"))
+            b = int(np.searchsorted(t_start, s_end[si], "left"))
             for k in range(a, b):
-                s, e = int(t_start[k]), int(t_end[k])
+                s, e = t_start_l[k], t_end_l[k]
                 form = text[s:e]
                 word = form.lower()
                 is_q = form == '"'
@@ -180,6 +190,30 @@ def _stem(word: str) -> str:
     return word
 
 
+_WORD_CACHE: dict[str, tuple[str, str, str]] = {}
+_SHAPE_CACHE: dict[str, str] = {}
+_CACHE_MAX = 200_000
+
+
+def _word_feats(w0: str) -> tuple[str, str, str]:
+    """``w=``, ``st=`` and ``s3=`` features of a word type, built once."""
+    got = _WORD_CACHE.get(w0)
+    if got is None:
+        if len(_WORD_CACHE) > _CACHE_MAX:
+            _WORD_CACHE.clear()
+        got = _WORD_CACHE[w0] = ("w=" + w0, "st=" + _stem(w0), "s3=" + w0[-3:])
+    return got
+
+
+def _shape_feat(form: str) -> str:
+    got = _SHAPE_CACHE.get(form)
+    if got is None:
+        if len(_SHAPE_CACHE) > _CACHE_MAX:
+            _SHAPE_CACHE.clear()
+        got = _SHAPE_CACHE[form] = "sh=" + _shape(form)
+    return got
+
+
 def base_features(seq: Seq) -> list[list[str]]:
     """Word/POS window features of every token (shared by both stages)."""
     n = len(seq.words)
@@ -190,14 +224,15 @@ def base_features(seq: Seq) -> list[list[str]]:
         j = i + 2
         w0, t0 = w[j], t[j]
         q = seq.quote[i]
+        fw, fst, fs3 = _word_feats(w0)
         f = [
             "b",
-            "w=" + w0,
-            "st=" + _stem(w0),
+            fw,
+            fst,
             "t=" + t0,
             "wt=" + w0 + "|" + t0,
-            "s3=" + w0[-3:],
-            "sh=" + _shape(seq.forms[i]),
+            fs3,
+            _shape_feat(seq.forms[i]),
             "w-1=" + w[j - 1],
             "w+1=" + w[j + 1],
             "w-2=" + w[j - 2],
@@ -263,6 +298,11 @@ def cue_features(seq: Seq, base: list[list[str]], cues: Sequence[Span]) -> list[
     the model can learn that content runs on into the next sentence of a
     quotation but a source rarely does.
     """
+    return [b + x for b, x in zip(base, _cue_extras(seq, cues))]
+
+
+def _cue_extras(seq: Seq, cues: Sequence[Span]) -> list[list[str]]:
+    """The features :func:`cue_features` adds to the base ones."""
     n = len(seq.words)
     in_cue = [False] * n
     for a, b in cues:
@@ -288,7 +328,7 @@ def cue_features(seq: Seq, base: list[list[str]], cues: Sequence[Span]) -> list[
         right[i] = cur
     out = []
     for i in range(n):
-        f = list(base[i])
+        f: list[str] = []
         t0 = seq.tags[i]
         if in_cue[i]:
             f.append("incue")
@@ -329,6 +369,47 @@ def cue_features(seq: Seq, base: list[list[str]], cues: Sequence[Span]) -> list[
 # The linear-chain averaged perceptron
 # ---------------------------------------------------------------------------
 
+def _lookup(index: dict[str, int], zero: int, feats: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Row ids of every feature and the number of features per token.
+
+    Unknown features hit the all-zero row ``zero`` instead of being filtered
+    out: x + 0.0 is exactly x, so the prefix sums (and the scores) are
+    bit-identical to summing known features only, without a Python-level filter.
+    """
+    flat = list(chain.from_iterable(feats))
+    ids = np.fromiter(map(index.get, flat, repeat(zero)), dtype=np.int64, count=len(flat))
+    counts = np.fromiter(map(len, feats), dtype=np.int64, count=len(feats))
+    return ids, counts
+
+
+def _scores(W: np.ndarray, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per-token sums of rows ``W[ids]`` as differences of one running sum
+    (the order ChainPerceptron has always summed in)."""
+    n = len(counts)
+    L = W.shape[1]
+    if not len(ids):
+        return np.zeros((n, L))
+    offs = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offs[1:])
+    cums = np.vstack([np.zeros((1, L)), np.cumsum(W[ids], axis=0)])
+    return cums[offs[1:]] - cums[offs[:-1]]
+
+
+def _merge(base: tuple[np.ndarray, np.ndarray], extra: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of ``base[i] + extra[i]`` per token from the two looked-up parts."""
+    b_ids, b_counts = base
+    x_ids, x_counts = extra
+    counts = b_counts + x_counts
+    offs = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offs[1:])
+    ids = np.empty(int(offs[-1]), dtype=np.int64)
+    b_offs = np.concatenate([[0], np.cumsum(b_counts)[:-1]]).astype(np.int64)
+    x_offs = np.concatenate([[0], np.cumsum(x_counts)[:-1]]).astype(np.int64)
+    ids[np.arange(len(b_ids)) + np.repeat(offs[:-1] - b_offs, b_counts)] = b_ids
+    ids[np.arange(len(x_ids)) + np.repeat(offs[:-1] + b_counts - x_offs, x_counts)] = x_ids
+    return ids, counts
+
+
 class ChainPerceptron:
     """First-order linear-chain perceptron: token emissions plus tag transitions.
 
@@ -358,13 +439,25 @@ class ChainPerceptron:
             offs.append(len(ids))
         return np.asarray(ids, dtype=np.int64), np.asarray(offs, dtype=np.int64)
 
+    def _padded(self) -> np.ndarray:
+        """``W`` with one extra all-zero row that unknown features map to."""
+        W = self.W
+        if getattr(self, "_pad_src", None) is not W:
+            self._pad = np.vstack([W, np.zeros((1, W.shape[1]))])
+            self._pad_src = W
+        return self._pad
+
+    def lookup(self, feats: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Row ids of every feature (unknown ones: the zero row) and counts per token."""
+        return _lookup(self.index, len(self.W), feats)
+
     def emissions(self, feats: list[list[str]]) -> np.ndarray:
-        ids, offs = self._ids(feats)
-        n = len(feats)
-        if len(ids) == 0:
-            return np.zeros((n, len(self.labels)))
-        cums = np.vstack([np.zeros((1, len(self.labels))), np.cumsum(self.W[ids], axis=0)])
-        return cums[offs[1:]] - cums[offs[:-1]]
+        return _scores(self._padded(), *self.lookup(feats))
+
+    def emissions_plus(self, base: tuple[np.ndarray, np.ndarray], extra: list[list[str]]) -> np.ndarray:
+        """:meth:`emissions` of ``base[i] + extra[i]`` per token, with ``base``
+        already looked up (:meth:`lookup`), so shared features are hashed once."""
+        return _scores(self._padded(), *_merge(base, self.lookup(extra)))
 
     def viterbi(self, E: np.ndarray) -> list[int]:
         n, L = E.shape
@@ -382,8 +475,43 @@ class ChainPerceptron:
             best.append(int(back[i, best[-1]]))
         return best[::-1]
 
+    def _viterbi_fast(self, E: np.ndarray) -> list[int]:
+        """:meth:`viterbi` on Python floats: the same sums, maxima and first-index
+        tie-breaking, without numpy's per-call overhead on 3-5 labels."""
+        n, L = E.shape
+        if n == 0:
+            return []
+        rows = E.tolist()
+        T = self.T[:L].tolist()
+        cols = [[T[j][k] for j in range(L)] for k in range(L)]
+        rng = range(L)
+        score = [a + b for a, b in zip(self.T[L].tolist(), rows[0])]
+        back: list[list[int]] = [[]]
+        for i in range(1, n):
+            Ei = rows[i]
+            bi = []
+            new = []
+            for k in rng:
+                col = cols[k]
+                best_j = 0
+                best = score[0] + col[0]
+                for j in range(1, L):
+                    v = score[j] + col[j]
+                    if v > best:
+                        best, best_j = v, j
+                bi.append(best_j)
+                new.append(best + Ei[k])
+            back.append(bi)
+            score = new
+        k = max(rng, key=score.__getitem__)
+        best_path = [k]
+        for i in range(n - 1, 0, -1):
+            k = back[i][k]
+            best_path.append(k)
+        return best_path[::-1]
+
     def predict(self, feats: list[list[str]]) -> list[str]:
-        return [self.labels[k] for k in self.viterbi(self.emissions(feats))]
+        return [self.labels[k] for k in self._viterbi_fast(self.emissions(feats))]
 
     # -- training ------------------------------------------------------------
     def train(self, data: Sequence[tuple[list[list[str]], list[str]]], epochs: int = 8, seed: int = 13,
@@ -515,26 +643,65 @@ class AttributionModel:
         return cls(ChainPerceptron.from_dict(data["cue"]), ChainPerceptron.from_dict(data["role"]), cue2,
                    data.get("meta", {}))
 
+    def _joint(self) -> tuple[dict[str, int], dict[int, np.ndarray]]:
+        """One feature vocabulary for all taggers, and each tagger's weights
+        re-indexed into it (features it lacks get zero rows, plus a last zero
+        row for unknown features). Rebuilt if a tagger's weights are replaced."""
+        models = [m for m in (self.cue, self.role, self.cue2) if m is not None]
+        key = tuple((id(m), id(m.W)) for m in models)
+        cached = self.__dict__.get("_joint_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        index: dict[str, int] = {}
+        for m in models:
+            for x in m.index:
+                if x not in index:
+                    index[x] = len(index)
+        mats: dict[int, np.ndarray] = {}
+        for m in models:
+            Wj = np.zeros((len(index) + 1, len(m.labels)))
+            names = list(m.index)
+            Wj[[index[x] for x in names]] = m.W[[m.index[x] for x in names]]
+            mats[id(m)] = Wj
+        self.__dict__["_joint_cache"] = (key, index, mats)
+        return index, mats
+
     def tag(self, seq: Seq) -> tuple[list[Span], list[Span], list[Span]]:
         """Token ranges of cues, sources and contents in one sequence."""
         base = base_features(seq)
-        cues = decode_bio(self.cue.predict(base))
-        roles = self.role.predict(cue_features(seq, base, cues))
+        # Same as predicting on base, cue_features and role_features: the
+        # features are looked up once in a vocabulary shared by the taggers,
+        # and the base ones once per sequence.
+        index, mats = self._joint()
+        zero = len(index)
+        base_ids = _lookup(index, zero, base)
+
+        def predict(m: ChainPerceptron, extra: list[list[str]] | None) -> list[str]:
+            ids = base_ids if extra is None else _merge(base_ids, _lookup(index, zero, extra))
+            return [m.labels[k] for k in m._viterbi_fast(_scores(mats[id(m)], *ids))]
+
+        cues = decode_bio(predict(self.cue, None))
+        roles = predict(self.role, _cue_extras(seq, cues))
         if self.cue2 is not None:
-            cues = decode_bio(self.cue2.predict(role_features(seq, base, roles)))
-            roles = self.role.predict(cue_features(seq, base, cues))
+            cues = decode_bio(predict(self.cue2, _role_extras(seq, roles)))
+            roles = predict(self.role, _cue_extras(seq, cues))
         sources, contents = decode_roles(roles)
         return cues, sources, contents
 
 
 def role_features(seq: Seq, base: list[list[str]], roles: Sequence[str]) -> list[list[str]]:
     """Second-pass cue features: the stage-2 labels around each token."""
+    return [b + x for b, x in zip(base, _role_extras(seq, roles))]
+
+
+def _role_extras(seq: Seq, roles: Sequence[str]) -> list[list[str]]:
+    """The features :func:`role_features` adds to the base ones."""
     n = len(roles)
     short = {"O": "O", "B-S": "S", "I-S": "S", "B-C": "C", "I-C": "C"}
     r = ["<"] + [short[y] for y in roles] + [">"]
     out = []
     for i in range(n):
-        f = list(base[i])
+        f: list[str] = []
         t0 = seq.tags[i]
         j = i + 1
         f.append("r0=" + r[j])
@@ -1124,7 +1291,7 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
             "source_type": r.source_type, "source_party": r.source_party, "nested": bool(r.nested),
             "source_resolves_to": r.resolves_to,
         })
-    table = doc.add_layer("attribution", records)
+    table = doc.add_records("attribution", records)
     for col in ("cue", "source", "content", "source_type", "source_party", "source_resolves_to"):
         if col in table:
             # Keep None (not NaN) for absent values: the fields are JSON nulls.
@@ -1138,8 +1305,8 @@ def _missing(value: Any) -> bool:
 
 def _paragraph_index(doc: Document) -> dict[int, int]:
     """Sentence row number -> paragraph row number."""
-    paras = doc.layer("paragraph")[["start", "end"]].to_numpy()
-    sents = doc.layer("sentence")[["start"]].to_numpy()[:, 0]
+    paras = _layer(doc, "paragraph")[["start", "end"]].to_numpy()
+    sents = _layer(doc, "sentence")[["start"]].to_numpy()[:, 0]
     if not len(paras):
         return {}
     idx = np.searchsorted(paras[:, 0], sents, "right") - 1

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 #: Columns every span table has, in this order; layers may add more.
@@ -86,6 +87,89 @@ class Document:
             table["layer"] = table["layer"].astype("string")
         else:
             table = _empty_table()
+        self.layers[layer] = table
+        return table
+
+    def add_spans(
+        self, layer: str, starts: Sequence[int], ends: Sequence[int], labels: Sequence[Any]
+    ) -> pd.DataFrame:
+        """Set (replace) ``layer`` from parallel columns: the bulk form of :meth:`add_layer`.
+
+        The table is the same as ``add_layer(layer, zip(starts, ends, labels))``
+        would build, without a dict per span (segmenting builds thousands).
+
+        >>> doc = Document("d1", "Sources said so.")
+        >>> doc.add_spans("token", [8, 0], [12, 7], ["VBD", "NNS"])[["start", "end", "label"]].values.tolist()
+        [[0, 7, 'NNS'], [8, 12, 'VBD']]
+        """
+        n = len(starts)
+        st = np.asarray(starts, dtype=np.int64).reshape(n)
+        en = np.asarray(ends, dtype=np.int64).reshape(len(ends))
+        if n == 0 or len(en) != n or len(labels) != n or not (
+            (st >= 0).all() and (st <= en).all() and (en <= len(self.text)).all()
+        ):
+            # add_layer raises the same errors (and builds the empty table).
+            return self.add_layer(layer, zip(starts, ends, labels))
+        labels = list(labels)
+        if n > 1 and not ((st[1:] > st[:-1]) | ((st[1:] == st[:-1]) & (en[1:] >= en[:-1]))).all():
+            order = np.lexsort((en, st))  # stable, like sort_values(kind="stable")
+            st, en = st[order], en[order]
+            labels = [labels[i] for i in order]
+        table = pd.DataFrame({
+            "doc_id": pd.array([self.doc_id] * n, dtype="string"),
+            "layer": pd.array([layer] * n, dtype="string"),
+            "start": st,
+            "end": en,
+            "label": labels,
+        })
+        self.layers[layer] = table
+        return table
+
+    def add_records(self, layer: str, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+        """:meth:`add_layer` for mapping records, built column by column.
+
+        The table equals ``add_layer(layer, records)``; records that do not
+        all have the same keys in the same order (or that are invalid) are
+        simply handed to :meth:`add_layer`.
+
+        >>> doc = Document("d1", "Sources said so.")
+        >>> doc.add_records("cue", [{"start": 8, "end": 12, "label": "said", "n": 1}])[["start", "label", "n"]].values.tolist()
+        [[8, 'said', 1]]
+        """
+        records = list(records)
+        if not records:
+            return self.add_layer(layer, records)
+        keys = tuple(records[0])
+        if any(tuple(r) != keys for r in records) or "start" not in keys or "end" not in keys or (
+            "doc_id" in keys or "layer" in keys
+        ):
+            return self.add_layer(layer, records)
+        cols = {k: [r[k] for r in records] for k in keys}
+        try:
+            starts = [int(v) for v in cols["start"]]
+            ends = [int(v) for v in cols["end"]]
+        except (TypeError, ValueError):
+            return self.add_layer(layer, records)
+        if not all(0 <= a <= b <= len(self.text) for a, b in zip(starts, ends)):
+            return self.add_layer(layer, records)
+        cols["start"], cols["end"] = starts, ends
+        n = len(records)
+        order = sorted(range(n), key=lambda i: (starts[i], ends[i]))  # stable
+        if order != list(range(n)):
+            cols = {k: [v[i] for i in order] for k, v in cols.items()}
+        # add_layer's column order: the core columns, then the rest as they
+        # first appear ("label" is added last when records lack it).
+        extra = [k for k in keys if k not in SPAN_COLUMNS]
+        data: dict[str, Any] = {
+            "doc_id": pd.array([self.doc_id] * n, dtype="string"),
+            "layer": pd.array([layer] * n, dtype="string"),
+            "start": np.asarray(cols["start"], dtype=np.int64),
+            "end": np.asarray(cols["end"], dtype=np.int64),
+            "label": cols["label"] if "label" in cols else [None] * n,
+        }
+        for k in extra:
+            data[k] = cols[k]
+        table = pd.DataFrame(data)
         self.layers[layer] = table
         return table
 

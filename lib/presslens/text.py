@@ -206,14 +206,19 @@ class Segmenter:
                 paragraphs.append((ss, se, label))
                 units = [(ss, se)] if label == "headline" else self.sentence_spans(text, ss, se)
                 sentences.extend((s, e, label) for s, e in units)
-        doc.add_layer("paragraph", paragraphs)
-        doc.add_layer("sentence", sentences)
-        tokens: list[tuple[int, int, str]] = []
+        _add_tuples(doc, "paragraph", paragraphs)
+        _add_tuples(doc, "sentence", sentences)
+        t_starts: list[int] = []
+        t_ends: list[int] = []
+        t_tags: list[str] = []
         spans_per_sentence = [self.token_spans(text, s, e) for s, e, _ in sentences]
         tags = self.tagger.tag_sents([[form for _, _, form in toks] for toks in spans_per_sentence])
         for toks, sent_tags in zip(spans_per_sentence, tags):
-            tokens.extend((s, e, tag) for (s, e, _), tag in zip(toks, sent_tags))
-        doc.add_layer("token", tokens)
+            m = min(len(toks), len(sent_tags))  # zip() semantics
+            t_starts.extend(t[0] for t in toks[:m])
+            t_ends.extend(t[1] for t in toks[:m])
+            t_tags.extend(sent_tags[:m])
+        doc.add_spans("token", t_starts, t_ends, t_tags)
         return doc
 
     @staticmethod
@@ -223,6 +228,10 @@ class Segmenter:
             return True
         more_follows = bool(text[max(end, para_end):].strip())
         return more_follows and not line.endswith(".") and len(line.split()) <= HEADLINE_MAX_WORDS
+
+
+def _add_tuples(doc: Document, layer: str, rows: list[tuple[int, int, str]]) -> None:
+    doc.add_spans(layer, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
 
 
 @lru_cache(maxsize=1)

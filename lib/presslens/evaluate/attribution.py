@@ -215,3 +215,82 @@ def annotator_agreement(paths: list[str]) -> dict:
                 for j in range(i + 1, len(spans)):
                     triples.append((spans[i], spans[j], text))
     return score(triples)
+
+
+# --- full standoff reading (export/import of human coding) ---------------------------
+
+_ANN_ID = re.compile(r"^([TEARMN#*])(\d*)\t")
+
+
+def read_standoff(ann: str) -> dict:
+    r"""Every annotation of one ``.ann`` text, not only attribution spans.
+
+    Returns ``{"entities": {id: {"type", "fragments": [(s, e), ...], "text"}},
+    "events": {id: {"type", "trigger", "args": {role: id}}},
+    "relations": {id: {"type", "args": {...}}}, "attributes": {id: {"name",
+    "target", "value"}}, "notes": [...]}``. Discontinuous spans keep their
+    fragments (``T2\tSource 3 8;12 20\t...``); lines PolNeAR leaves behind
+    when a covered string held a newline are skipped.
+
+    >>> ann = "T1\tSource 0 3;5 9\tThe men\nT2\tCue 10 14\tsaid\nE1\tAttribution:T2 Source:T1\nA1\tSourceType T1 anonymous"
+    >>> s = read_standoff(ann)
+    >>> s["entities"]["T1"]["fragments"], s["events"]["E1"]["args"], s["attributes"]["A1"]["value"]
+    ([(0, 3), (5, 9)], {'Source': 'T1'}, 'anonymous')
+    """
+    out: dict = {"entities": {}, "events": {}, "relations": {}, "attributes": {}, "notes": []}
+    for line in ann.splitlines():
+        m = _ANN_ID.match(line)
+        if not m:
+            continue
+        ident, _, rest = line.partition("\t")
+        kind = m.group(1)
+        if kind == "T":
+            t = _TLINE.match(line)
+            if not t:
+                continue
+            frags = [tuple(map(int, f.split())) for f in t.group(2).split(";")]
+            covered = line.split("\t", 2)[2] if line.count("\t") >= 2 else ""
+            out["entities"][ident] = {"type": t.group(1), "fragments": frags, "text": covered}
+        elif kind == "E":
+            parts = rest.split()
+            if not parts or ":" not in parts[0]:
+                continue
+            etype, trigger = parts[0].split(":", 1)
+            args = dict(p.split(":", 1) for p in parts[1:] if ":" in p)
+            out["events"][ident] = {"type": etype, "trigger": trigger, "args": args}
+        elif kind == "R":
+            parts = rest.split()
+            if parts:
+                out["relations"][ident] = {"type": parts[0],
+                                           "args": dict(p.split(":", 1) for p in parts[1:] if ":" in p)}
+        elif kind in "AM":
+            parts = rest.split()
+            if len(parts) >= 2:
+                out["attributes"][ident] = {"name": parts[0], "target": parts[1],
+                                            "value": parts[2] if len(parts) > 2 else True}
+        else:
+            out["notes"].append(rest)
+    return out
+
+
+def annotator_id(ann_path: str | Path) -> str:
+    """The annotator of a PolNeAR file (``NAME_ef2d.ann`` -> ``ef2d``), else ``"coder"``."""
+    m = re.fullmatch(r".+_([0-9a-f]{4})", Path(ann_path).stem)
+    return m.group(1) if m else "coder"
+
+
+def annotations_by_text(folder: str | Path) -> dict[Path, dict[str, Path]]:
+    """Each text of a BRAT folder with its annotation files keyed by annotator id.
+
+    A text annotated by several people (PolNeAR's multi-annotator files)
+    has several entries; annotator ids are made unique per text.
+    """
+    out: dict[Path, dict[str, Path]] = {}
+    for txt, ann in brat_pairs(folder):
+        coders = out.setdefault(txt, {})
+        name = annotator_id(ann)
+        key, k = name, 2
+        while key in coders:
+            key, k = f"{name}-{k}", k + 1
+        coders[key] = ann
+    return out

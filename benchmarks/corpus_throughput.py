@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Corpus-mode throughput: words/s on one core, speed-up with 2 Dask workers, peak memory, ratio to the floor.
+
+Run: .venv/bin/python benchmarks/corpus_throughput.py [--docs 10000] [--jobs 2] [--partition-size 200]
+
+Builds a corpus from the PolNeAR article texts in ../shared/data/polnear
+(replicated, ids made unique, to ``--docs`` documents) as a temporary JSONL
+file, then runs ``presslens annotate CORPUS --out DIR.parquet`` end to end
+(reading, annotation, measures, Parquet writing) as a child process:
+
+1. ``--jobs 1`` (in-process pandas, one core);
+2. ``--jobs N`` (a local Dask cluster of N single-threaded worker processes).
+
+Peak resident memory is sampled every 0.2 s over the whole process tree
+with psutil (a dependency of distributed): the main process and the largest
+worker separately. The floor is bare tokenisation of the same corpus in this
+process (Punkt sentences + word tokens, as in benchmarks/annotate_speed.py);
+words are the word tokens the floor counts. Wall-clock times include start-up
+(model loading, cluster start), so they are what a user waits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PRESSLENS_SHARED", ROOT.parent / "shared"))
+
+
+def build_corpus(path: Path, n_docs: int) -> int:
+    """Write ``n_docs`` PolNeAR texts (cycled) to ``path`` as JSONL; returns the distinct articles used."""
+    files = sorted((SHARED / "data" / "polnear").glob("*/text/*.txt"))
+    if not files:
+        sys.exit(f"PolNeAR texts not found under {SHARED / 'data' / 'polnear'} (set PRESSLENS_SHARED)")
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n_docs):
+            f = files[i % len(files)]
+            # Outlet by copy number, so the measures table has groups to compare.
+            row = {"id": f"{f.stem}-{i // len(files)}", "outlet": f"copy-{i // len(files) % 4}",
+                   "text": f.read_text(encoding="utf-8")}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return min(n_docs, len(files))
+
+
+def floor_seconds(corpus: Path) -> tuple[float, int]:
+    """Bare tokenisation of every document: Punkt sentences + word tokens, one core."""
+    from presslens.text import default_segmenter, is_word, paragraph_spans
+
+    seg = default_segmenter()
+    seg.sentence_spans("Warm up. Done.", 0, 14)
+    n_words = 0
+    t0 = time.perf_counter()
+    with open(corpus, encoding="utf-8") as fh:
+        for line in fh:
+            text = json.loads(line)["text"]
+            for ps, pe in paragraph_spans(text):
+                for s, e in seg.sentence_spans(text, ps, pe):
+                    n_words += sum(is_word(f) for _, _, f in seg.token_spans(text, s, e))
+    return time.perf_counter() - t0, n_words
+
+
+class TreeMemory:
+    """Peak RSS of a process (main) and of its largest descendant (worker), sampled in a thread."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.main = self.worker = 0
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                self.main = max(self.main, self.proc.memory_info().rss)
+                for child in self.proc.children(recursive=True):
+                    try:
+                        self.worker = max(self.worker, child.memory_info().rss)
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                return
+            time.sleep(self.every)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_annotate(corpus: Path, out: Path, jobs: int, partition_size: int) -> dict[str, float]:
+    cmd = [sys.executable, "-m", "presslens", "annotate", str(corpus), "--out", str(out), "--quiet",
+           "--jobs", str(jobs), "--partition-size", str(partition_size), "--restart"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    mem = TreeMemory(proc.pid)
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - t0
+    mem.stop()
+    if proc.returncode:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-2000:]}")
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {"wall": wall, "main_mb": mem.main / 2**20, "worker_mb": mem.worker / 2**20,
+            "annotated": manifest["annotated"], "skipped": manifest["skipped"]}
+
+
+def breakdown(corpus: Path, n: int) -> tuple[float, float, float]:
+    """Seconds for the floor, ``presslens.annotate`` and :func:`measures_row` on the first ``n`` documents."""
+    import presslens
+    from presslens.corpus import measures_row
+    from presslens.spans import Document
+
+    with open(corpus, encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for _, line in zip(range(n), fh)]
+    sample = corpus.with_name("sample.jsonl")
+    sample.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    floor, _ = floor_seconds(sample)
+    presslens.annotate_text("Warm up. Officials said so.")
+    t0 = time.perf_counter()
+    docs = [presslens.annotate(Document(f"d{i}", t)) for i, t in enumerate(texts)]
+    t1 = time.perf_counter()
+    for d in docs:
+        measures_row(d)
+    return floor, t1 - t0, time.perf_counter() - t1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=10_000, help="documents in the corpus (default 10,000)")
+    ap.add_argument("--jobs", type=int, default=2, help="Dask workers for the parallel run (default 2)")
+    ap.add_argument("--partition-size", type=int, default=200)
+    ap.add_argument("--skip-parallel", action="store_true", help="only the one-core run")
+    ap.add_argument("--breakdown", type=int, default=50, metavar="N",
+                    help="also split annotation from measures in-process on the first N documents (0: skip)")
+    args = ap.parse_args()
+
+    import presslens
+
+    with tempfile.TemporaryDirectory(prefix="presslens-bench-") as tmp:
+        tmp = Path(tmp)
+        corpus = tmp / "corpus.jsonl"
+        distinct = build_corpus(corpus, args.docs)
+        size_mb = corpus.stat().st_size / 2**20
+        floor, n_words = floor_seconds(corpus)
+        print(f"corpus: {args.docs:,} documents ({distinct} distinct PolNeAR articles, replicated), "
+              f"{n_words:,} words, {size_mb:.1f} MB JSONL; partitions of {args.partition_size}")
+        print(f"floor (Punkt sentences + word tokens, one core): {floor:.1f} s = {n_words / floor:,.0f} words/s")
+        one = run_annotate(corpus, tmp / "one.parquet", 1, args.partition_size)
+        print(f"--jobs 1 (pandas, one process): {one['wall']:.1f} s = {n_words / one['wall']:,.0f} words/s; "
+              f"peak RSS {one['main_mb']:.0f} MB; annotated {one['annotated']:,}, skipped {one['skipped']}")
+        print(f"ratio full annotation / floor: {one['wall'] / floor:.2f}")
+        if not args.skip_parallel:
+            par = run_annotate(corpus, tmp / "par.parquet", args.jobs, args.partition_size)
+            print(f"--jobs {args.jobs} (local Dask cluster): {par['wall']:.1f} s = {n_words / par['wall']:,.0f} words/s; "
+                  f"speed-up {one['wall'] / par['wall']:.2f}x; peak RSS main {par['main_mb']:.0f} MB, "
+                  f"largest worker {par['worker_mb']:.0f} MB")
+        if args.breakdown:
+            fl, ann, mea = breakdown(corpus, min(args.breakdown, args.docs))
+            print(f"breakdown on the first {min(args.breakdown, args.docs)} documents (in-process): floor {fl:.1f} s, "
+                  f"presslens.annotate {ann:.1f} s ({ann / fl:.1f}x floor), per-document measures {mea:.1f} s "
+                  f"({mea / fl:.1f}x floor); annotate + measures = {(ann + mea) / fl:.1f}x floor")
+        print(f"python {sys.version.split()[0]}, presslens {presslens.__version__}, cores {os.cpu_count()}, "
+              f"load average before run {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

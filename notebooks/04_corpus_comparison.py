@@ -1,0 +1,136 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   presslens:
+#     scope: corpus
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Corpus comparison
+#
+# How outlets (or any other grouping column) differ in sourcing, hedging and
+# party framing across many articles: per-group means with bootstrap 95%
+# confidence intervals for each measure, the distribution of every measure,
+# a ranked table of articles, and the outliers, with links to their
+# single-article reports where those exist. Groups with fewer than
+# `min_group_size` articles are shown but flagged: their intervals are wide
+# and their means fragile.
+#
+# **Run it** in JupyterLab (edit the parameters cell), or headlessly:
+# annotate the corpus once with `presslens annotate CORPUS.jsonl --out DIR.parquet
+# --parties PARTIES.yml` (add `--jobs N` for a local Dask cluster), then
+# `papermill notebooks/04_corpus_comparison.ipynb out.ipynb -p annotations_path DIR.parquet`.
+# With `annotations_path` empty the notebook annotates `input_path` itself
+# (the small sample corpus by default).
+
+# %% tags=["parameters"]
+input_path = "../data/corpora/sample/articles.jsonl"
+parties_path = "../data/parties/pakistan-afghanistan.yml"
+output_dir = "../reports/corpus-sample"
+annotations_path = ""  # an existing DIR.parquet from `presslens annotate`; empty: annotate input_path
+group_by = "outlet"
+min_group_size = 5
+n_boot = 2000
+seed = 0
+reports_dir = "../reports"  # single-article reports live in reports_dir/<doc_id>/index.html
+
+# %%
+from pathlib import Path
+
+from IPython.display import HTML, Markdown, display
+
+from presslens import compare, compare_plots, plots
+from presslens import display as show
+from presslens.corpus import annotate_corpus, read_measures, read_skipped
+from presslens.report import record_metrics
+
+if not annotations_path:
+    annotations_path = str(Path(output_dir) / "annotations.parquet")
+    annotate_corpus([input_path], annotations_path, parties_path or None, restart=True)
+measures = read_measures(annotations_path)
+skipped = read_skipped(annotations_path)
+columns = compare.key_measures(measures)
+sizes = compare.group_sizes(measures, group_by, min_group_size)
+display(Markdown(f"**Corpus:** {len(measures)} articles annotated ({len(skipped)} skipped), "
+                 f"{int(measures['words'].sum()):,} words, {len(sizes)} groups by `{group_by}`."))
+
+# %% [markdown]
+# ## Articles per group
+# Groups marked *small* have fewer than `min_group_size` articles.
+
+# %%
+display(sizes.style.hide(axis="index").apply(
+    lambda r: ["background-color: #fde2e1" if r["small"] else "" for _ in r], axis=1))
+
+# %% [markdown]
+# ## Per-group means with 95% bootstrap confidence intervals
+# Articles are resampled within each group (`n_boot` draws). `n` counts the
+# articles with a value (a share is undefined when its denominator is zero).
+
+# %%
+means = compare.group_means(measures, group_by, columns, n_boot=n_boot, seed=seed, min_group_size=min_group_size)
+wide = means.assign(cell=means.apply(
+    lambda r: "" if r["n"] == 0 else f"{r['mean']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]"
+    + (" *" if r["small"] else ""), axis=1)).pivot(index="measure", columns="group", values="cell").loc[columns]
+display(wide.style.set_properties(**{"text-align": "left"}))
+display(Markdown("`*` small group (fewer than %d articles)." % min_group_size))
+
+# %% [markdown]
+# ## Distribution of each measure
+# Dots are articles; the diamond is the group mean with its 95% interval.
+
+# %%
+for col in columns:
+    plots.show(compare_plots.distribution(measures, col, group_by, means))
+
+# %% [markdown]
+# ## Articles ranked
+# By attributions per 100 words (the first headline measure), with the other
+# headline measures beside it.
+
+# %%
+first = columns[0]
+ranked = compare.rank_articles(measures, first, group_by).merge(measures[["doc_id", *columns[1:]]], on="doc_id")
+display(ranked.style.hide(axis="index").format(precision=3))
+
+# %% [markdown]
+# ## Outliers
+# Articles more than two standard deviations from the corpus mean of a
+# measure. The link opens the article's own report when one was written
+# (`presslens report ARTICLE --out reports_dir/DOC_ID`).
+
+# %%
+out = compare.outliers(measures, columns, threshold=2.0, by=group_by)
+links = compare.report_links(out["doc_id"], reports_dir, relative_to=output_dir)
+out = out.assign(report=[f'<a href="{link}">report</a>' if link else "" for link in links])
+if len(out):
+    display(HTML(out.style.hide(axis="index").format(precision=3).to_html()))
+else:
+    display(Markdown("No article lies more than two standard deviations from the mean of any measure."))
+
+# %% [markdown]
+# ## Skipped documents
+# Documents that could not be annotated (empty, binary, too long, or the
+# annotator failed), with the reason; they are in no figure above.
+
+# %%
+display(skipped.style.hide(axis="index") if len(skipped) else Markdown("None."))
+
+# %% [markdown]
+# ## Methods
+# Each article is annotated once (`presslens annotate … --out DIR.parquet`)
+# into a per-document measures table; every figure here is computed from that
+# table. Means are over articles (each article weighs the same); confidence
+# intervals are percentile bootstrap intervals over articles within a group.
+# Measure definitions are those of the single-article reports (sourcing
+# density, hedged claims, party framing) and of the project's README.
+
+# %%
+_ = record_metrics({"title": "Corpus comparison", "articles": len(measures), "skipped": len(skipped),
+                    "groups": len(sizes), "small_groups": int(sizes["small"].sum())},
+                   "04_corpus_comparison", output_dir)

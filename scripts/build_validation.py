@@ -1,0 +1,181 @@
+"""Run notebook 05 on the shared gold data and write VALIDATION.md from its figures.
+
+    .venv/bin/python scripts/build_validation.py [--shared ../shared] [--keep DIR]
+
+Executes ``notebooks/05_validation.ipynb`` with papermill on PolNeAR dev, the
+Szeged news part (FactBank dev), NewsMTSC devtest_mt and UD English EWT test,
+then renders the metrics sidecar as ``VALIDATION.md`` at the repository root
+(no date in it, so a rerun on the same code and data gives the same file).
+``--from-metrics FILE`` only re-renders an existing sidecar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "05_validation.ipynb"
+DATA = {
+    "polnear_dir": ("polnear", "dev"),
+    "hedges_path": ("hedges", "factbank-dev.xml"),
+    "newsmtsc_path": ("newsmtsc", "devtest_mt.jsonl"),
+    "ewt_path": ("ud-english-ewt", "en_ewt-ud-test.conllu"),
+}
+COMMAND = ".venv/bin/python scripts/build_validation.py"
+NA = "not yet available"
+
+
+def run_notebook(shared: Path, out_dir: Path) -> dict:
+    import papermill
+
+    params = {"output_dir": str(out_dir)}
+    for key, parts in DATA.items():
+        path = shared.joinpath("data", *parts)
+        params[key] = str(path) if path.exists() else ""
+    papermill.execute_notebook(str(NOTEBOOK), str(out_dir / "05_validation.ipynb"), parameters=params,
+                               kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False)
+    return json.loads((out_dir / "metrics" / "05_validation.json").read_text(encoding="utf-8"))
+
+
+def _f(value) -> str:
+    return NA if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+
+def _prf_rows(res: dict, keys, label: str) -> list[str]:
+    rows = []
+    for key in keys:
+        for mode in ("exact", "overlap"):
+            r = res.get(key, {}).get(mode)
+            if r:
+                rows.append(f"| {label}{key} | {mode} | {_f(r['precision'])} | {_f(r['recall'])} | {_f(r['f1'])} "
+                            f"| {r['n_gold']} | {r['n_pred']} |")
+    return rows
+
+
+def render(m: dict) -> str:
+    head = "| layer | match | precision | recall | F1 | gold | predicted |\n|---|---|---|---|---|---|---|"
+    out = [
+        "# Validation figures",
+        "",
+        "How well presslens agrees with human annotation on public gold data. Cite these",
+        "figures with the project version; validate on a sample of your own material too",
+        "(`presslens export-coding`, then `notebooks/05_validation.ipynb`, see its first cell).",
+        "",
+        f"Produced by `{COMMAND}` (runs `notebooks/05_validation.ipynb` with papermill on",
+        "`../shared/data`: PolNeAR dev, Szeged/FactBank dev, NewsMTSC devtest_mt, UD English EWT test).",
+        "Exact match: same offsets; overlap match: shared characters at least half of each span.",
+        "",
+        "## Attribution (PolNeAR dev, BRAT standoff)",
+        "",
+    ]
+    pol = m.get("polnear")
+    if pol:
+        out += [head, *_prf_rows(pol, ("cue", "source", "content"), "")]
+        cs = pol.get("content_share", {})
+        out += ["", f"Share of article text inside attributed content, per article: Pearson r {_f(cs.get('pearson_r'))}, "
+                f"mean absolute error {_f(cs.get('mae'))} ({cs.get('n_docs')} annotated articles)."]
+        hum = m.get("polnear_annotators")
+        if hum:
+            out += ["", "Human annotators against each other (texts PolNeAR had annotated several times), "
+                    "the ceiling to read the tool's scores against:", "", head,
+                    *_prf_rows(hum, ("cue", "source", "content"), "annotators: ")]
+        sa = m.get("polnear_sentence_alpha") or {}
+        if sa:
+            out += ["", "Sentence-level Krippendorff's alpha (nominal), *sentence has an attribution* "
+                    "(an attribution belongs to the sentence holding its cue; sentences are presslens's "
+                    "segmentation). Pairwise rows are over the sentences both coded (the largest pair shown):", "",
+                    "| coders | alpha | sentences |", "|---|---|---|",
+                    *[f"| {k} | {_f(v['alpha'])} | {v['sentences']} |"
+                      for k, v in sorted(sa.items(), key=lambda kv: (not kv[0].startswith("tool vs PolNeAR"), kv[0]))],
+                    "", "The multi-annotated texts are few (see the sentence counts): read their alphas as "
+                    "indicative, and the all-texts row as the tool's sentence-level agreement."]
+    else:
+        out.append(NA)
+    out += ["", "## Hedges (Szeged uncertainty corpus, news part: FactBank dev)", ""]
+    hed = m.get("hedges")
+    if hed:
+        out += ["| file | level | match | precision | recall | F1 | gold | predicted |", "|---|---|---|---|---|---|---|---|"]
+        for name, res in hed.items():
+            b = res["sentence"]["binary"]
+            out.append(f"| {name} | sentence uncertain | - | {_f(b['precision'])} | {_f(b['recall'])} | {_f(b['f1'])} "
+                       f"| {b['n_gold']} | {b['n_pred']} |")
+            for mode, c in res.get("cue", {}).items():
+                out.append(f"| {name} | cue | {mode} | {_f(c['precision'])} | {_f(c['recall'])} | {_f(c['f1'])} "
+                           f"| {c['n_gold']} | {c['n_pred']} |")
+    else:
+        out.append(NA)
+    out += ["", "## Mention roles (UD English EWT test)", ""]
+    roles = m.get("roles")
+    if roles:
+        r, p = roles["roles"], roles["parser"]
+        out += [f"Role accuracy {_f(r['accuracy'])} over {r['n']} tokens; dependency parser UAS {_f(p.get('uas'))}, "
+                f"LAS {_f(p.get('las'))}.", "", "| role | precision | recall | F1 | gold |", "|---|---|---|---|---|"]
+        out += [f"| {k} | {_f(v['precision'])} | {_f(v['recall'])} | {_f(v['f1'])} | {v['n_gold']} |"
+                for k, v in r["by_gold"].items()]
+    else:
+        out.append(NA)
+    out += ["", "## Tone towards a target (NewsMTSC devtest_mt)", ""]
+    tone = m.get("tone")
+    if tone:
+        out += ["| model | macro-F1 | accuracy | targets |", "|---|---|---|---|"]
+        for name, key in (("presslens tone model", "tone"), ("VADER, whole sentence (baseline)", "vader_sentence")):
+            t = tone.get(key)
+            if t:
+                out.append(f"| {name} | {_f(t['macro_f1'])} | {_f(t['accuracy'])} | {t.get('n', tone['tone']['n'])} |")
+        pc = tone["tone"].get("per_class", {})
+        if pc:
+            out += ["", "| tone class | precision | recall | F1 | gold |", "|---|---|---|---|---|"]
+            out += [f"| {k} | {_f(v['precision'])} | {_f(v['recall'])} | {_f(v['f1'])} | {v['n_gold']} |"
+                    for k, v in pc.items()]
+    else:
+        out.append(NA)
+    art = m.get("article")
+    out += ["", "## Example article (shipped coding, `data/validation/`)", ""]
+    if art:
+        out += [head]
+        for layer in ("cue", "source", "content", "hedge", "mention"):
+            for mode in ("exact", "overlap"):
+                k = f"{layer}_{mode}_"
+                if k + "f1" in art:
+                    out.append(f"| {layer} | {mode} | {_f(art[k + 'precision'])} | {_f(art[k + 'recall'])} "
+                               f"| {_f(art[k + 'f1'])} | {art.get(k + 'n_gold', '')} | {art.get(k + 'n_pred', '')} |")
+        al = m.get("article_alpha") or {}
+        out += ["", "Sentence-level alpha, tool vs coder: " + ", ".join(f"{k} {_f(v)}" for k, v in al.items()) + "."]
+        out += ["", "One article of 16 sentences: an illustration of the workflow, not evidence."]
+    else:
+        out.append(NA)
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=os.environ.get("PRESSLENS_SHARED", str(ROOT.parent / "shared")))
+    ap.add_argument("--keep", help="folder for the executed notebook and metrics (default: a temporary one)")
+    ap.add_argument("--from-metrics", help="render VALIDATION.md from this metrics JSON without running")
+    ap.add_argument("--out", default=str(ROOT / "VALIDATION.md"))
+    args = ap.parse_args(argv)
+    if args.from_metrics:
+        metrics = json.loads(Path(args.from_metrics).read_text(encoding="utf-8"))
+    else:
+        shared = Path(args.shared)
+        if not (shared / "data").is_dir():
+            print(f"{shared}/data not found (set --shared or PRESSLENS_SHARED)", file=sys.stderr)
+            return 2
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            metrics = run_notebook(shared, Path(args.keep).resolve())
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                metrics = run_notebook(shared, Path(tmp))
+    Path(args.out).write_text(render(metrics), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

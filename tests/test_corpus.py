@@ -1,0 +1,164 @@
+"""Corpus mode: partitioned Parquet output, bad documents skipped, resume, readers, Dask."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import PARTIES
+from presslens.cli import main
+from presslens.corpus import (
+    annotate_corpus,
+    annotate_partition,
+    iter_partitions,
+    measures_row,
+    read_corpus_annotations,
+    read_measures,
+    read_skipped,
+    read_spans,
+)
+from presslens.errors import PresslensError
+from presslens.ingest import MAX_ARTICLE_BYTES
+
+# Invented sentences, written for these tests.
+TEXTS = {
+    "a1": "Talks stall\n\nPakistan said the talks had stalled. Officials said a deal could come soon.",
+    "a2": "Border shut\n\nTraders said the border was shut. The ministry said it would reopen.",
+    "b1": "Ceasefire holds\n\nAnalysts said the ceasefire appeared to hold. The Taliban said they wanted calm.",
+    "b2": "Camps fill\n\nAid workers said the camps were full. Winter may make it worse.",
+}
+
+
+def _corpus(tmp_path, extra=()):
+    rows = [{"id": k, "text": v, "outlet": k[0].upper()} for k, v in TEXTS.items()] + list(extra)
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_partition_skips_bad_documents_with_reasons(monkeypatch):
+    import presslens.pipeline
+
+    real = presslens.pipeline.annotate
+
+    def flaky(doc, *a, **k):
+        if doc.doc_id == "boom":
+            raise RuntimeError("model exploded")
+        return real(doc, *a, **k)
+
+    monkeypatch.setattr(presslens.pipeline, "annotate", flaky)
+    recs = pd.DataFrame({
+        "doc_id": ["ok", "empty", "bin", "long", "boom", "nontext"],
+        "text": [TEXTS["a1"], "  ", "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 3, "x" * (MAX_ARTICLE_BYTES + 1),
+                 TEXTS["a2"], None],
+        "meta": [{"outlet": "A"}, {}, {}, {}, {}, {}],
+    })
+    spans, measures, skipped = annotate_partition(recs)
+    assert list(measures["doc_id"]) == ["ok"] and measures.loc[0, "outlet"] == "A"
+    assert set(spans["doc_id"]) == {"ok"}
+    reasons = dict(zip(skipped["doc_id"], skipped["reason"]))
+    assert set(reasons) == {"empty", "bin", "long", "boom", "nontext"}
+    assert "whitespace" in reasons["empty"] and "binary" in reasons["bin"] and "too long" in reasons["long"]
+    assert "RuntimeError: model exploded" in reasons["boom"] and "text" in reasons["nontext"]
+
+
+def test_measures_row_pivots_every_tidy_table():
+    import presslens
+    from presslens.parties import load_parties
+
+    parties = load_parties(PARTIES)
+    doc = presslens.annotate(presslens.Document("d", TEXTS["a1"]), parties)
+    row = measures_row(doc, parties)
+    for name in ("words", "sentences", "attributions_per_100_words", "anonymous_share", "hedged_claim_share",
+                 "hedges_per_100_words.modal", "pakistan.agent_share", "pakistan.mentions"):
+        assert name in row, name
+    assert row["pakistan.mentions"] == 1.0
+
+
+def test_partitions_stream_and_flag_duplicates(tmp_path):
+    path = _corpus(tmp_path, [{"id": "a1", "text": "Same id again."}])
+    parts = list(iter_partitions([path], 2))
+    assert [len(p) for p in parts] == [2, 2, 1]
+    assert parts[-1].loc[0, "error"] == "duplicate document id"
+
+
+def test_cli_writes_partitioned_folder(tmp_path, capsys):
+    path = _corpus(tmp_path, [{"id": "e", "text": ""}])
+    out = tmp_path / "out.parquet"
+    code = main(["annotate", str(path), "--out", str(out), "--partition-size", "2", "--parties", str(PARTIES)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "annotated 4 document(s)" in captured.out and "skipped 1 (1 empty)" in captured.out
+    assert sorted(p.name for p in (out / "spans").iterdir()) == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    m = read_measures(out)
+    assert list(m["doc_id"]) == list(TEXTS) and list(m["outlet"]) == ["A", "A", "B", "B"]
+    assert "pakistan.agent_share" in m and (m["words"] > 0).all()
+    assert read_skipped(out).values.tolist() == [["e", "part-00002", "article is empty"]]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["annotated"] == 4 and manifest["skipped"] == 1
+    assert manifest["parameters"]["parties_sha256"] and len(manifest["partitions"]) == 3
+    spans = read_spans(out)
+    assert list(spans.columns[:5]) == ["doc_id", "layer", "start", "end", "label"]
+    assert set(spans["doc_id"]) == set(TEXTS) and set(read_spans(out, "mention")["layer"]) == {"mention"}
+    docs = pd.read_parquet(out / "documents")
+    assert docs.set_index("doc_id").loc["b1", "text"] == TEXTS["b1"]
+
+
+def test_read_back_matches_direct_annotation(tmp_path):
+    import presslens
+
+    out = tmp_path / "out.parquet"
+    annotate_corpus([_corpus(tmp_path)], out, partition_size=3)
+    corpus = read_corpus_annotations(out)
+    assert [d.doc_id for d in corpus] == list(TEXTS)
+    direct = presslens.annotate(presslens.Document("b1", TEXTS["b1"]))
+    back = corpus["b1"]
+    assert back.text == TEXTS["b1"] and back.meta["outlet"] == "B"
+    for layer in ("sentence", "token", "attribution", "hedge"):
+        cols = ["start", "end", "label"]
+        assert back.layer(layer)[cols].values.tolist() == direct.layer(layer)[cols].values.tolist(), layer
+
+
+def test_resume_skips_finished_partitions_and_checks_parameters(tmp_path, monkeypatch):
+    import presslens.corpus as corpus
+
+    path = _corpus(tmp_path)
+    out = tmp_path / "out.parquet"
+    annotate_corpus([path], out, partition_size=2)
+    first = read_measures(out)
+    # Simulate an interruption during the second partition: its marker never got written.
+    (out / "_done" / "part-00001.json").unlink()
+    calls = []
+    real = corpus.annotate_partition
+    monkeypatch.setattr(corpus, "annotate_partition", lambda recs, p: calls.append(list(recs["doc_id"])) or real(recs, p))
+    run = annotate_corpus([path], out, partition_size=2)
+    assert calls == [["b1", "b2"]] and run.resumed == 1 and run.annotated == 4
+    pd.testing.assert_frame_equal(read_measures(out), first)
+    with pytest.raises(PresslensError, match="--restart"):
+        annotate_corpus([path], out, partition_size=3)
+    calls.clear()
+    run = annotate_corpus([path], out, partition_size=3, restart=True)
+    assert len(calls) == 2 and run.resumed == 0 and len(read_measures(out)) == 4
+
+
+def test_refuses_foreign_folder(tmp_path):
+    out = tmp_path / "out.parquet"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    with pytest.raises(PresslensError, match="not a presslens corpus folder"):
+        annotate_corpus([_corpus(tmp_path)], out)
+    assert (out / "precious.txt").exists()
+
+
+def test_dask_cluster_gives_the_same_tables(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    path = _corpus(tmp_path, [{"id": "e", "text": ""}])
+    annotate_corpus([path], tmp_path / "local.parquet", partition_size=2)
+    # An in-process cluster stands in for an existing one (--scheduler ADDRESS).
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        run = annotate_corpus([path], tmp_path / "dask.parquet", partition_size=2, scheduler=cluster.scheduler_address)
+    assert run.annotated == 4 and run.skipped == 1
+    pd.testing.assert_frame_equal(read_measures(tmp_path / "dask.parquet"), read_measures(tmp_path / "local.parquet"))
+    assert read_skipped(tmp_path / "dask.parquet").equals(read_skipped(tmp_path / "local.parquet"))
