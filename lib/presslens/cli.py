@@ -64,6 +64,27 @@ def build_parser() -> argparse.ArgumentParser:
     att.add_argument("files", nargs="+", metavar="DIR")
     att.add_argument("--json", action="store_true", help="print a JSON object")
     att.set_defaults(func=cmd_evaluate_module, module="attribution")
+    rol = ev_sub.add_parser("roles", help="agent/patient roles (and the parse) on CoNLL-U treebank files")
+    rol.add_argument("files", nargs="+", metavar="FILE.conllu")
+    rol.add_argument("--json", action="store_true", help="print a JSON object")
+    rol.set_defaults(func=cmd_evaluate_module, module="roles")
+    ton = ev_sub.add_parser("tone", help="target tone on NewsMTSC-style JSONL, beside sentence-level VADER")
+    ton.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    ton.add_argument("--json", action="store_true", help="print a JSON object")
+    ton.set_defaults(func=cmd_evaluate_module, module="tone")
+    cod = ev_sub.add_parser("coding", help="agreement of the tool with filled coding sheets (and a coded BRAT folder)")
+    cod.add_argument("sheets", nargs="*", metavar="SHEET.csv", help="filled coding sheets, one per coder")
+    cod.add_argument("--brat", metavar="DIR", help="BRAT folder coded by hand (text/*.txt with *.ann)")
+    cod.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    cod.set_defaults(func=cmd_evaluate_coding)
+
+    exp = sub.add_parser("export-coding", help="draw a reproducible sample for manual coding (BRAT + CSV sheet)")
+    exp.add_argument("inputs", nargs="+", metavar="CORPUS", help=".txt, .html, folder, .jsonl or .csv corpus")
+    exp.add_argument("--sample", type=int, required=True, metavar="N", help="number of documents to draw")
+    exp.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    exp.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    exp.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    exp.set_defaults(func=cmd_export_coding)
     return parser
 
 
@@ -146,6 +167,27 @@ def cmd_evaluate_module(args: argparse.Namespace) -> int:
     module = importlib.import_module(f"presslens.evaluate.{args.module}")
     result = module.run(args.files)
     print(json.dumps(result, indent=None if args.json else 2) if args.json else module.format_report(result))
+    return 0
+
+
+def cmd_evaluate_coding(args: argparse.Namespace) -> int:
+    from .coding import run_cli_evaluate_coding
+
+    for f in [*args.sheets, *([args.brat] if args.brat else [])]:
+        if not Path(f).exists():
+            raise PresslensError(f"{f}: no such file or folder")
+    if not args.sheets and not args.brat:
+        raise PresslensError("evaluate coding: give at least one filled coding sheet or --brat DIR")
+    print(run_cli_evaluate_coding(args.sheets, args.brat, args.parties))
+    return 0
+
+
+def cmd_export_coding(args: argparse.Namespace) -> int:
+    from .coding import run_cli_export
+
+    if args.sample < 1:
+        raise PresslensError("--sample must be at least 1")
+    print(run_cli_export(args.inputs, args.sample, args.seed, args.out, args.parties))
     return 0
 
 
