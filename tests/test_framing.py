@@ -56,10 +56,10 @@ def test_gold_coverage_and_role_accuracy(article):
     doc, _ = article
     coverage, accuracy, n = _gold_scores(doc)
     print(f"gold mentions {n}: coverage {coverage:.3f}, role accuracy on found {accuracy:.3f}")
-    # Measured: coverage 29/30 = 0.967 ("militant hideouts" is no alias of the
-    # default parties file), role accuracy 29/29 = 1.0. The rules were written
-    # looking at this article, so the bar is set below the figure.
-    assert coverage >= 0.9
+    # Measured: coverage 30/30, roles right for 29/30 = 0.967 (the parser
+    # reads "... between Pakistan and the Afghan Taliban government is set
+    # to take place" with "government" as the subject of "is set").
+    assert coverage == 1.0
     assert accuracy >= 0.9
 
 
@@ -151,8 +151,10 @@ def test_doctests():
 
 
 def test_relative_clauses_and_targeting():
+    # The main clause governs the subject: the militants flee (and "who",
+    # not "Militants", is the subject of the relative clause).
     assert roles("Militants who attacked Pakistan fled.") == [
-        ("Militants", "agent", "attack", None), ("Pakistan", "patient", "attack", None)]
+        ("Militants", "agent", "flee", None), ("Pakistan", "patient", "attack", None)]
     assert roles("Pakistan, which was attacked by militants, responded.") == [
         ("Pakistan", "patient", "attack", None), ("militants", "agent", "attack", None)]
     assert roles("Airstrikes targeting militants killed ten.") == [("militants", "patient", "target", None)]

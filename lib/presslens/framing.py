@@ -1,15 +1,20 @@
-"""Party framing: who acts and who is acted upon (issue 5, first slice).
+"""Party framing: who acts and who is acted upon (issue 5).
 
 :func:`add_mentions` adds a ``mention`` layer: one span per party alias
 occurrence (``label`` = party id) with the noun phrase around it and a
-semantic ``role`` (``agent``/``patient``/``other``) from shallow rules over
-the Penn POS tags (no parser): subject of an active verb group or ``by``
-phrase of a passive -> agent; object of a verb, subject of a passive, object
-of ``against``/``targeting`` and ``anti-X`` compounds -> patient; anything
-else -> other. The governing verb's lemma carries Sap et al.'s (2017)
-connotation frames of agency and power (``lexicons/agency_power.csv``).
-Place uses ("in Pakistan", "Afghan soil") are not actor mentions: they are
-left out unless ``keep_places=True`` (then role ``other``, ``place_only``).
+semantic ``role`` (``agent``/``patient``/``other``). Roles and the governing
+verb come from the shipped dependency parser (:mod:`presslens.parser`): every
+sentence holding a mention is parsed, and :func:`sentence_roles` reads the
+role of each token off the parse -- the same function ``presslens evaluate
+roles`` scores on the EWT treebank. A mention takes the role of its noun
+phrase's head ("the Pakistani delegation" -> "delegation"). Word-order rules
+over the Penn tags are kept only where the parse has no answer: ``anti-X``
+compounds (the party is the target of the head noun), and nouns the parse
+leaves without a usable relation. The governing verb's lemma carries Sap et
+al.'s (2017) connotation frames of agency and power
+(``lexicons/agency_power.csv``). Place uses ("in Pakistan", "Afghan soil")
+are not actor mentions: they are left out unless ``keep_places=True`` (then
+role ``other``, ``place_only``).
 
 >>> from presslens import annotate_text
 >>> from presslens.parties import PartyConfig
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -296,7 +302,9 @@ def _role(s: _Sent, a: int, b: int, ga: int, gb: int, stance: str | None) -> tup
     if after is not None:
         v, passive, _ = after
         if s.words[v] in _COPULA:
-            return "other", None, "copula-subject"
+            # As in the parse-based roles: the subject of a copular clause
+            # ("Kabul is responsible") counts as an agent of the copula.
+            return ("patient" if passive else "agent"), v, "copula-subject"
         return ("patient" if passive else "agent"), v, "subject-passive" if passive else "subject"
     if verb_before:
         return "patient", ga - 1, "object"
@@ -308,6 +316,201 @@ def _role(s: _Sent, a: int, b: int, ga: int, gb: int, stance: str | None) -> tup
     if nxt == "VBG" or (nxt == "VBN" and s.word(gb + 1) == "by"):
         return ("agent" if nxt == "VBG" else "patient"), gb, "participle"
     return "other", None, "none"
+
+
+# --- roles from the dependency parse ---------------------------------------------------
+#: Predicates that pass their subject on to the verb of their ``xcomp``: aspect
+#: ("continue to target", "consider halting") and raising ("is expected to
+#: reiterate", "is likely to attack"). The subject is the agent (or, if that
+#: verb is passive, the patient) of the complement's verb, which becomes the
+#: governing verb. Control verbs with meaning of their own ("refuse to
+#: attend", "agree to talk") keep their subject: the party refuses.
+RAISING_ACTIVE = frozenset({
+    "continue", "keep", "begin", "start", "resume", "seem", "appear", "tend", "happen", "go", "use", "have",
+    "need", "consider", "remain", "come", "get", "ought",
+})
+RAISING_PASSIVE = frozenset({
+    "expect", "set", "schedule", "suppose", "slate", "due", "say", "report", "believe", "think", "know", "see",
+    "understand", "allege", "rumour", "rumor", "poise", "plan", "project", "tip",
+})
+RAISING_ADJECTIVES = frozenset({
+    "likely", "unlikely", "set", "due", "about", "sure", "certain", "bound", "poised", "ready", "able",
+    "unable", "willing", "unwilling", "eager", "keen", "determined", "prepared", "expected", "supposed",
+})
+_AUX_WORDS = frozenset(_BE | {"have", "has", "had", "having", "do", "does", "did", "will", "would", "shall",
+                             "should", "can", "could", "may", "might", "must", "to", "'ll", "'d", "wo", "ca"})
+_PASS_AUX = frozenset(_BE | {"getting"})
+#: Relations a noun should not have without a preposition: the parse is
+#: unsure there, and the word-order rules get a say.
+_UNSURE = frozenset({"obl", "nmod", "dep", "appos", "parataxis", "root", "list", "vocative", "dislocated"})
+_NOMINAL = _NOUN | {"PRP"}
+
+RoleCall = tuple[str, "int | None", str]
+
+
+def sentence_roles(words: Sequence[str], tags: Sequence[str],
+                   arcs: Sequence[tuple[int, str]] | None = None) -> list[RoleCall]:
+    """``(role, governing verb index, rule)`` for every token of one sentence.
+
+    The roles the framing layer uses (and ``presslens evaluate roles``
+    scores): :func:`presslens.parser.semantic_roles` over the dependency
+    parse ``arcs`` (parsed with the shipped parser when None), then
+
+    * a subject of an aspectual or raising predicate (:data:`RAISING_ACTIVE`,
+      :data:`RAISING_PASSIVE`, :data:`RAISING_ADJECTIVES`) is the agent of
+      the verb of its complement ("Pakistan is expected to reiterate" ->
+      agent of reiterate), or its patient when that verb is passive;
+    * a noun the parse calls ``other`` under a relation it should not have
+      without a preposition (``obl``, ``nmod``, ``dep``, ...; no ``case``
+      child), or under a ``by`` phrase of a participle, gets the word-order
+      rules' call.
+
+    The verb index is 0-based (None for ``other``); ``rule`` names what
+    decided (``parse:nsubj``, ``raising``, ``rules:subject``, ...).
+
+    >>> words = "Pakistan is expected to reiterate its demand .".split()
+    >>> tags = ["NNP", "VBZ", "VBN", "TO", "VB", "PRP$", "NN", "."]
+    >>> [(w, r, words[v] if v is not None else None) for w, (r, v, _) in zip(words, sentence_roles(words, tags))][:7:6]
+    [('Pakistan', 'agent', 'reiterate'), ('demand', 'patient', 'reiterate')]
+    """
+    from .parser import default_parser, semantic_roles
+
+    n = len(words)
+    if arcs is None:
+        arcs = default_parser().parse(words, tags)
+    heads = [h for h, _ in arcs]
+    rels = [r for _, r in arcs]
+    _repair_double_subjects(heads, rels, tags)
+    low = [w.lower() for w in words]
+    children: list[list[int]] = [[] for _ in range(n + 1)]
+    for d, h in enumerate(heads, 1):
+        if 0 <= h <= n:
+            children[h].append(d)
+    base = semantic_roles(words, tags, heads, rels)
+
+    def passive(h: int) -> bool:
+        return any(rels[c - 1] == "nsubj:pass" or (rels[c - 1] == "aux:pass" and low[c - 1] in _PASS_AUX)
+                   for c in children[h])
+
+    def verb_of(h: int) -> int:
+        for c in children[h]:
+            if rels[c - 1] == "cop":
+                return c - 1
+        # A lexical verb mislabelled as an auxiliary ("to run coordinated
+        # campaigns" read as a passive) is the real verb.
+        for c in children[h]:
+            if rels[c - 1].startswith("aux") and tags[c - 1].startswith("VB") and low[c - 1] not in _AUX_WORDS:
+                return c - 1
+        return h - 1
+
+    def raised(h: int) -> bool:
+        word, tag = low[h - 1], tags[h - 1]
+        if tag.startswith("JJ"):
+            return word in RAISING_ADJECTIVES
+        lem = lemma(word, tag)
+        return lem in (RAISING_PASSIVE if passive(h) else RAISING_ACTIVE) or (lem == "set" and not passive(h))
+
+    def follow(h: int) -> tuple[int, bool] | None:
+        """The complement verb a subject of ``h`` is passed to (and its voice), or None."""
+        seen = 0
+        moved = None
+        while seen < n and raised(h):
+            x = next((c for c in children[h] if rels[c - 1] == "xcomp" and tags[c - 1].startswith("VB")), None)
+            if x is None:
+                break
+            h, seen, moved = x, seen + 1, x
+        return (moved, passive(moved)) if moved is not None else None
+
+    s: _Sent | None = None
+    out: list[RoleCall] = []
+    for k in range(1, n + 1):
+        role, v = base[k - 1]
+        j = k
+        while rels[j - 1] == "conj" and 0 < heads[j - 1] <= n and j != heads[j - 1]:
+            j = heads[j - 1]
+        rel, h = rels[j - 1], heads[j - 1]
+        if role != OTHER_ROLE:
+            rule = f"parse:{rel}"
+            if rel in ("nsubj", "nsubj:pass", "nsubj:outer") and h > 0:
+                to = follow(h)
+                if to is not None:
+                    x, pas = to
+                    role, v, rule = ("patient" if pas else "agent"), verb_of(x), "raising"
+                else:
+                    v = verb_of(h)
+            out.append((role, v, rule))
+            continue
+        cases = [low[c - 1] for c in children[j] if rels[c - 1] == "case"]
+        if "by" in cases and h > 0 and tags[h - 1] == "VBN":
+            out.append(("agent", verb_of(h), "parse:by-phrase"))
+            continue
+        unsure = rel.split(":")[0] in _UNSURE or (
+            # a conjunct or compound attached to a word that is no noun
+            (rels[k - 1] == "conj" and tags[j - 1] not in _NOMINAL)
+            or (rel in ("compound", "flat") and 0 < h <= n and tags[h - 1] not in _NOMINAL))
+        if tags[k - 1] in _NOMINAL and unsure and not cases:
+            if s is None:
+                s = _sent_of_words(words, tags)
+            a = _np_left(s, k - 1)
+            ga, gb = _group(s, a, k)
+            r2, v2, rule2 = _role(s, a, k, ga, gb, None)
+            if r2 != OTHER_ROLE and not (v2 is not None and not s.tags[v2].startswith("VB")):
+                out.append((r2, v2, "rules:" + rule2))
+                continue
+        out.append((OTHER_ROLE, None, f"parse:{rel}"))
+    return out
+
+
+OTHER_ROLE = "other"
+
+
+def _repair_double_subjects(heads: list[int], rels: list[str], tags: Sequence[str]) -> None:
+    """Reattach the object of a relative or participle clause the greedy parse made a second subject.
+
+    In "Militants who attacked Pakistan fled" the parser may read
+    "Pakistan" as a second ``nsubj`` of "fled"; a predicate has one subject,
+    so a later subject right after a verb that has no object becomes that
+    verb's ``obj`` (in place).
+    """
+    n = len(heads)
+    subj_of: dict[int, list[int]] = {}
+    for d, (h, r) in enumerate(zip(heads, rels), 1):
+        if r in ("nsubj", "nsubj:pass") and h > 0:
+            subj_of.setdefault(h, []).append(d)
+    for h, subs in subj_of.items():
+        if len(subs) < 2:
+            continue
+        for k in subs[1:]:
+            left = k
+            for d in range(1, n + 1):  # leftmost token of k's phrase (its left dependents)
+                if heads[d - 1] == k and d < left:
+                    left = d
+            v = left - 1
+            if v < 1 or v == h or not tags[v - 1].startswith("VB") or rels[v - 1] in ("aux", "aux:pass", "cop"):
+                continue
+            if any(heads[d - 1] == v and rels[d - 1] in ("obj", "ccomp", "xcomp") for d in range(1, n + 1)):
+                continue
+            heads[k - 1], rels[k - 1] = v, "obj"
+
+
+def _sent_of_words(words: Sequence[str], tags: Sequence[str]) -> _Sent:
+    starts, pos = [], 0
+    for w in words:
+        starts.append(pos)
+        pos += len(w) + 1
+    return _Sent(" ".join(words), starts, [a + len(w) for a, w in zip(starts, words)], list(tags))
+
+
+def _group(s: _Sent, a: int, b: int) -> tuple[int, int]:
+    """The coordination group around the NP [a, b): "Qatar and Türkiye", "the US and its allies"."""
+    ga, gb = a, b
+    while s.word(ga - 1) in {"and", "or"} and s.tag(ga - 2) in _NOUN | {"PRP"}:
+        ga = _np_left(s, ga - 2)
+    while s.word(gb) in {"and", "or"} and s.tag(gb + 1) in _DET | _NOUN | {"JJ", "CD"}:
+        gb = _np_end_from(s, gb + 1)
+    if s.word(ga - 1) == "both":
+        ga -= 1
+    return ga, gb
 
 
 def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False) -> Document:
@@ -337,6 +540,9 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
     lex = agency_power_lexicon()
     records: list[dict[str, Any]] = []
     sents = doc.layer("sentence")
+    # Only sentences that mention a party are parsed (the parser is the
+    # slowest step of the framing layer), all in one batch.
+    todo: list[tuple[int, _Sent, list, list[str]]] = []
     for si, (ss, se, slabel) in enumerate(sents[["start", "end", "label"]].itertuples(index=False)):
         if slabel == "boilerplate":
             continue
@@ -345,6 +551,14 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
             continue
         lo, hi = np.searchsorted(t_start, [ss, se], "left")
         s = _Sent(text, t_start[lo:hi].tolist(), t_end[lo:hi].tolist(), t_tag[lo:hi])
+        if s.n:
+            todo.append((si, s, matches, [text[a:b] for a, b in zip(s.starts, s.ends)]))
+    if todo:
+        from .parser import default_parser
+
+        parses = default_parser().parse_sents([w for *_, w in todo], [s.tags for _, s, _, _ in todo])
+    for (si, s, matches, words), arcs in zip(todo, parses if todo else []):
+        calls = sentence_roles(words, s.tags, arcs)
         for m in matches:
             # Tokens overlapping the alias (a hyphenated compound is one token).
             i = int(np.searchsorted(s.ends, m.alias_start, "right"))
@@ -366,19 +580,22 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
                     place = True
             if place and not keep_places:
                 continue
-            # Coordination group: "Qatar and Türkiye", "the US and its allies".
-            ga, gb = a, b
-            while s.word(ga - 1) in {"and", "or"} and s.tag(ga - 2) in _NOUN | {"PRP"}:
-                ga = _np_left(s, ga - 2)
-            while s.word(gb) in {"and", "or"} and s.tag(gb + 1) in _DET | _NOUN | {"JJ", "CD"}:
-                gb = _np_end_from(s, gb + 1)
-            if s.word(ga - 1) == "both":
-                ga -= 1
             if place:
                 role, v, rule = "other", None, "place"
+            elif m.stance == "anti":
+                # "anti-Pakistan attacks": the party is what the head noun is against.
+                role, v, rule = "patient", None, "anti-compound"
+            elif s.tag(b) == "POS":
+                role, v, rule = "other", None, "possessor"
             else:
-                role, v, rule = _role(s, a, b, ga, gb, m.stance)
+                # The noun phrase's head speaks for the mention:
+                # "the Pakistani delegation" acts when "delegation" does.
+                role, v, rule = calls[b - 1]
             verb = lemma(s.words[v], s.tags[v]) if v is not None and s.tags[v].startswith("VB") else None
+            if verb is None:
+                v = None
+                if role != "other" and rule != "anti-compound":
+                    rule += " (no verb)"
             ag, pw = lex.get(verb, (None, None)) if verb else (None, None)
             records.append({
                 "start": m.start, "end": m.end, "label": m.party, "alias": m.alias,
