@@ -941,6 +941,36 @@ def _overlapping(table: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     return table[(table["start"] < end) & (table["end"] > start)]
 
 
+class _Spans:
+    """A layer's offsets as arrays, for the per-sentence look-ups of the measures.
+
+    Boolean indexing of a DataFrame per sentence costs far more than the
+    measures themselves; the tables are sorted by ``(start, end)``, so the
+    spans inside a sentence are a contiguous candidate range found by
+    binary search, then filtered on ``end`` (same rows, same order).
+    """
+
+    __slots__ = ("start", "end", "table")
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+        self.start = table["start"].to_numpy(dtype=np.int64) if len(table) else np.empty(0, np.int64)
+        self.end = table["end"].to_numpy(dtype=np.int64) if len(table) else np.empty(0, np.int64)
+
+    def within(self, start: int, end: int) -> np.ndarray:
+        """Row positions of the spans with ``start <= span.start`` and ``span.end <= end``."""
+        lo = int(np.searchsorted(self.start, start, side="left"))
+        hi = int(np.searchsorted(self.start, end, side="right"))
+        idx = np.arange(lo, hi)
+        return idx[self.end[lo:hi] <= end]
+
+    def any_overlapping(self, start: int, end: int) -> bool:
+        return bool(np.any((self.start < end) & (self.end > start)))
+
+    def column(self, name: str) -> list[Any]:
+        return self.table[name].tolist() if len(self.table) else []
+
+
 def hedged_claims(doc: Document) -> pd.DataFrame:
     """One row per claim (body sentence) with its hedges and boosters.
 
@@ -957,28 +987,31 @@ def hedged_claims(doc: Document) -> pd.DataFrame:
     """
     if "hedge" not in doc.layers:
         add_hedges(doc)
-    hedges, boosters = doc.layer("hedge"), doc.layer("booster")
+    hedges, boosters = _Spans(_layer(doc, "hedge")), _Spans(_layer(doc, "booster"))
+    h_label, h_neg, b_label = hedges.column("label"), hedges.column("negated"), boosters.column("label")
     has_attr = "attribution" in doc.layers
     has_mention = "mention" in doc.layers
-    attribution = doc.layer("attribution")
-    mentions = doc.layer("mention")
+    attribution = _Spans(_layer(doc, "attribution")) if has_attr else None
+    mentions = _Spans(_layer(doc, "mention")) if has_mention else None
+    m_label = mentions.column("label") if mentions is not None else []
+    text = doc.text
     rows = []
     for s, e, label, tokens in _sentence_tokens(doc):
         if label != "body":
             continue
-        h = _within(hedges, s, e)
-        b = _within(boosters, s, e)
+        h = hedges.within(s, e)
+        b = boosters.within(s, e)
         row: dict[str, Any] = {
             "doc_id": doc.doc_id, "start": s, "end": e,
             "hedged": bool(len(h)), "n_hedges": len(h), "n_boosters": len(b),
-            "categories": sorted(set(h["label"])), "booster_categories": sorted(set(b["label"])),
-            "negated_hedges": int(h["negated"].sum()) if len(h) else 0,
-            "n_words": sum(is_word(doc.text[ts:te]) for ts, te, _ in tokens),
+            "categories": sorted({h_label[i] for i in h}), "booster_categories": sorted({b_label[i] for i in b}),
+            "negated_hedges": int(sum(h_neg[i] for i in h)) if len(h) else 0,
+            "n_words": sum(is_word(text[ts:te]) for ts, te, _ in tokens),
         }
-        if has_attr:
-            row["attributed"] = bool(len(_overlapping(attribution, s, e)))
-        if has_mention:
-            row["parties"] = sorted({str(p) for p in _within(mentions, s, e)["label"] if p is not None})
+        if attribution is not None:
+            row["attributed"] = attribution.any_overlapping(s, e)
+        if mentions is not None:
+            row["parties"] = sorted({str(p) for p in (m_label[i] for i in mentions.within(s, e)) if p is not None})
         rows.append(row)
     columns = ["doc_id", "start", "end", "hedged", "n_hedges", "n_boosters", "categories",
                "booster_categories", "negated_hedges", "n_words"]
@@ -1018,24 +1051,27 @@ def hedge_measures(doc: Document | Iterable[Document]) -> pd.DataFrame:
     hedged = int(claims["hedged"].sum()) if n_claims else 0
     add("claims", float(n_claims), n_claims)
     add("hedged_claim_share", hedged / n_claims if n_claims else float("nan"), n_claims)
-    body = [(s, e) for s, e in claims[["start", "end"]].itertuples(index=False)] if n_claims else []
+    body_start = claims["start"].to_numpy(dtype=np.int64) if n_claims else np.empty(0, np.int64)
+    body_end = claims["end"].to_numpy(dtype=np.int64) if n_claims else np.empty(0, np.int64)
 
-    def in_body(table: pd.DataFrame) -> pd.DataFrame:
-        if not body or not len(table):
-            return table.iloc[0:0]
-        mask = pd.Series(False, index=table.index)
-        for s, e in body:
-            mask |= (table["start"] >= s) & (table["end"] <= e)
-        return table[mask]
+    def in_body(table: pd.DataFrame) -> list[Any]:
+        # Labels of the spans inside some body sentence, in table order.
+        if not n_claims or not len(table):
+            return []
+        st = table["start"].to_numpy(dtype=np.int64)[:, None]
+        en = table["end"].to_numpy(dtype=np.int64)[:, None]
+        mask = ((st >= body_start[None, :]) & (en <= body_end[None, :])).any(axis=1)
+        labels = table["label"].tolist()
+        return [lab for lab, keep in zip(labels, mask) if keep]
 
-    hedges, boosters = in_body(doc.layer("hedge")), in_body(doc.layer("booster"))
+    hedges, boosters = in_body(_layer(doc, "hedge")), in_body(_layer(doc, "booster"))
     per100 = (lambda k: 100 * k / words if words else float("nan"))
     add("hedges_per_100_words", per100(len(hedges)), words, "all")
     for cat in HEDGE_CATEGORIES:
-        add("hedges_per_100_words", per100(int((hedges["label"] == cat).sum()) if len(hedges) else 0), words, cat)
+        add("hedges_per_100_words", per100(sum(lab == cat for lab in hedges)), words, cat)
     add("boosters_per_100_words", per100(len(boosters)), words, "all")
     for cat in BOOSTER_CATEGORIES:
-        add("boosters_per_100_words", per100(int((boosters["label"] == cat).sum()) if len(boosters) else 0), words, cat)
+        add("boosters_per_100_words", per100(sum(lab == cat for lab in boosters)), words, cat)
     add("hedge_booster_ratio", len(hedges) / len(boosters) if len(boosters) else float("nan"), len(boosters))
     if "attributed" in claims:
         for flag, name in ((True, "hedged_share_attributed"), (False, "hedged_share_unattributed")):

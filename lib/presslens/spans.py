@@ -175,7 +175,9 @@ class Document:
 
     def layer(self, name: str) -> pd.DataFrame:
         """The span table of one layer (empty when the layer is absent)."""
-        return self.layers.get(name, _empty_table())
+        table = self.layers.get(name)
+        # Built only when needed: an empty typed table costs ~1 ms in pandas.
+        return table if table is not None else _empty_table()
 
     @property
     def spans(self) -> pd.DataFrame:
