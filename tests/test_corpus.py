@@ -40,28 +40,46 @@ def _corpus(tmp_path, extra=()):
 
 def test_partition_skips_bad_documents_with_reasons(monkeypatch):
     import presslens.pipeline
+    from presslens.text import Segmenter
 
-    real = presslens.pipeline.annotate
+    real = presslens.pipeline.annotate_segmented
+    real_layout = Segmenter._layout
 
     def flaky(doc, *a, **k):
         if doc.doc_id == "boom":
             raise RuntimeError("model exploded")
         return real(doc, *a, **k)
 
-    monkeypatch.setattr(presslens.pipeline, "annotate", flaky)
+    def flaky_layout(self, doc):
+        # Breaks the partition's batch segmentation: every other document
+        # must still be segmented (one by one) and annotated.
+        if doc.doc_id == "segfault":
+            raise ValueError("tokenizer choked")
+        return real_layout(self, doc)
+
+    monkeypatch.setattr(presslens.pipeline, "annotate_segmented", flaky)
+    monkeypatch.setattr(Segmenter, "_layout", flaky_layout)
     recs = pd.DataFrame({
-        "doc_id": ["ok", "empty", "bin", "long", "boom", "nontext"],
+        "doc_id": ["ok", "empty", "bin", "long", "boom", "nontext", "segfault", "ok2"],
         "text": [TEXTS["a1"], "  ", "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 3, "x" * (MAX_ARTICLE_BYTES + 1),
-                 TEXTS["a2"], None],
-        "meta": [{"outlet": "A"}, {}, {}, {}, {}, {}],
+                 TEXTS["a2"], None, TEXTS["b1"], TEXTS["b2"]],
+        "meta": [{"outlet": "A"}, {}, {}, {}, {}, {}, {}, {"outlet": "B"}],
     })
     spans, measures, skipped = annotate_partition(recs)
-    assert list(measures["doc_id"]) == ["ok"] and measures.loc[0, "outlet"] == "A"
-    assert set(spans["doc_id"]) == {"ok"}
+    assert list(measures["doc_id"]) == ["ok", "ok2"] and list(measures["outlet"]) == ["A", "B"]
+    assert set(spans["doc_id"]) == {"ok", "ok2"}
+    # Skipped in input order, whichever step found the problem.
+    assert list(skipped["doc_id"]) == ["empty", "bin", "long", "boom", "nontext", "segfault"]
     reasons = dict(zip(skipped["doc_id"], skipped["reason"]))
-    assert set(reasons) == {"empty", "bin", "long", "boom", "nontext"}
     assert "whitespace" in reasons["empty"] and "binary" in reasons["bin"] and "too long" in reasons["long"]
     assert "RuntimeError: model exploded" in reasons["boom"] and "text" in reasons["nontext"]
+    assert "ValueError: tokenizer choked" in reasons["segfault"]
+    # The batch fallback gives the same annotation as segmenting alone.
+    import presslens
+
+    direct = presslens.annotate(presslens.Document("ok2", TEXTS["b2"]))
+    got = spans[(spans["doc_id"] == "ok2") & (spans["layer"] == "token")]
+    assert got[["start", "end", "label"]].values.tolist() == direct.layer("token")[["start", "end", "label"]].values.tolist()
 
 
 def test_measures_row_pivots_every_tidy_table():

@@ -115,3 +115,26 @@ def test_paragraphs_split_at_blank_lines_only():
 def test_document_without_headline():
     doc = presslens.annotate_text("Sources said the talks would resume on Monday. Nothing else was said.")
     assert set(doc.layer("sentence")["label"]) == {"body"}
+
+
+def test_batch_segmentation_equals_one_by_one(default_doc):
+    from presslens.pipeline import annotate_documents
+    from presslens.text import Segmenter
+
+    # Invented texts of different shapes, plus the default article.
+    texts = [default_doc.text, "Talks stall\n\nPakistan said the talks had stalled. Officials said so.",
+             "One line only.", "Border shut\n\nTraders said the border was shut.\nThe ministry said it would reopen."]
+    seg = Segmenter()
+    batch = seg.segment_many([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    for i, t in enumerate(texts):
+        alone = Segmenter().segment(Document(f"d{i}", t))
+        for layer in ("paragraph", "sentence", "token"):
+            pd_equal = batch[i].layer(layer).equals(alone.layer(layer))
+            assert pd_equal, (i, layer)
+    # annotate_documents (batched) gives the same layers as presslens.annotate per document.
+    many = annotate_documents([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    for i, t in enumerate(texts):
+        one = presslens.annotate(Document(f"d{i}", t))
+        assert list(many[i].layers) == list(one.layers)
+        for layer in one.layers:
+            assert many[i].layer(layer).equals(one.layer(layer)), (i, layer)

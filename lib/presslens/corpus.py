@@ -260,12 +260,13 @@ def annotate_partition(records: pd.DataFrame, parties: Any = None
     >>> list(measures["doc_id"]), skipped[["doc_id", "reason"]].values.tolist()
     (['a'], [['b', 'article is empty']])
     """
-    from .pipeline import annotate
+    from . import pipeline
+    from .spans import concat_span_tables
+    from .text import default_segmenter
 
     config = _load_parties(parties)
-    span_tables: list[pd.DataFrame] = []
-    rows: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
+    todo: list[tuple[Document, dict[str, Any]]] = []
     errors = records["error"] if "error" in records else pd.Series([None] * len(records), index=records.index)
     for doc_id, text, meta, error in zip(records["doc_id"], records["text"], records["meta"], errors):
         doc_id = str(doc_id)
@@ -276,20 +277,39 @@ def annotate_partition(records: pd.DataFrame, parties: Any = None
             if not isinstance(text, str):
                 raise InputError(doc_id, "document has no 'text' string")
             check_text(doc_id, text)
-            doc = annotate(Document(doc_id, text, meta), config)
-            row = measures_row(doc, config)
         except InputError as exc:
             skipped.append({"doc_id": doc_id, "reason": _reason(exc, doc_id)})
             continue
+        todo.append((Document(doc_id, text, meta), meta))
+    # Segmenting the partition at once tags all its sentences in one batch;
+    # should one document break it, each is segmented alone so that only
+    # that one is skipped.
+    segmenter = default_segmenter()
+    segmented: set[str] = set()
+    try:
+        segmenter.segment_many([doc for doc, _ in todo])
+        segmented = {doc.doc_id for doc, _ in todo}
+    except Exception:  # noqa: BLE001 - retried one by one below
+        for doc, _ in todo:
+            doc.layers.clear()
+    span_tables: list[pd.DataFrame] = []
+    rows: list[dict[str, Any]] = []
+    for doc, meta in todo:
+        try:
+            if doc.doc_id not in segmented:
+                segmenter.segment(doc)
+            pipeline.annotate_segmented(doc, config)
+            row = measures_row(doc, config)
         except Exception as exc:  # noqa: BLE001 - one article's failure must not abort a corpus
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            skipped.append({"doc_id": doc_id, "reason": f"annotation failed: {exc.__class__.__name__}: {exc} "
-                                                         f"({Path(where.filename).name}:{where.lineno})"})
+            skipped.append({"doc_id": doc.doc_id, "reason": f"annotation failed: {exc.__class__.__name__}: {exc} "
+                                                            f"({Path(where.filename).name}:{where.lineno})"})
             continue
-        span_tables.append(doc.spans)
-        rows.append({"doc_id": doc_id, **{k: _meta_str(meta.get(k)) for k in META_COLUMNS}, **row})
-    from .spans import concat_span_tables
-
+        span_tables.extend(doc.layers.values())
+        rows.append({"doc_id": doc.doc_id, **{k: _meta_str(meta.get(k)) for k in META_COLUMNS}, **row})
+    # Skipped documents in input order, whichever step found the problem.
+    order = {str(d): i for i, d in enumerate(records["doc_id"])}
+    skipped.sort(key=lambda r: order.get(r["doc_id"], len(order)))
     spans = concat_span_tables(span_tables)
     measures = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["doc_id", *META_COLUMNS])
     return spans, measures, pd.DataFrame(skipped, columns=["doc_id", "reason"])

@@ -19,6 +19,10 @@ from .spans import Document
 from .text import Segmenter, default_segmenter
 
 
+#: Documents segmented together: their sentences are tagged in one batch.
+SEGMENT_BATCH = 32
+
+
 def annotate(
     doc: Document,
     parties: PartyConfig | None = None,
@@ -26,11 +30,16 @@ def annotate(
     hedge_lexicon=None,
 ) -> Document:
     """Add every layer presslens knows to one document (in place) and return it."""
+    (segmenter or default_segmenter()).segment(doc)
+    return annotate_segmented(doc, parties, hedge_lexicon)
+
+
+def annotate_segmented(doc: Document, parties: PartyConfig | None = None, hedge_lexicon=None) -> Document:
+    """The analysis layers of a document that already has its text layers (paragraph, sentence, token)."""
     from .framing import add_mentions
     from .hedging import add_hedges
     from .sourcing import add_attributions
 
-    (segmenter or default_segmenter()).segment(doc)
     add_attributions(doc, parties)
     if parties is not None:
         add_mentions(doc, parties)
@@ -45,13 +54,29 @@ def annotate_documents(
     segmenter: Segmenter | None = None,
     hedge_lexicon=None,
 ) -> list[Document]:
-    """Annotate many documents, with a progress bar on request."""
-    items: Iterable[Document] = docs
+    """Annotate many documents, with a progress bar on request.
+
+    The same layers as :func:`annotate` on each; documents are segmented
+    :data:`SEGMENT_BATCH` at a time so that their sentences share one tagger
+    batch.
+    """
+    segmenter = segmenter or default_segmenter()
+    bar = None
     if progress and len(docs) > 1:
         from tqdm.auto import tqdm
 
-        items = tqdm(docs, desc="annotating", unit="doc")
-    return [annotate(d, parties, segmenter, hedge_lexicon) for d in items]
+        bar = tqdm(total=len(docs), desc="annotating", unit="doc")
+    out: list[Document] = []
+    try:
+        for a in range(0, len(docs), SEGMENT_BATCH):
+            for doc in segmenter.segment_many(docs[a : a + SEGMENT_BATCH]):
+                out.append(annotate_segmented(doc, parties, hedge_lexicon))
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return out
 
 
 def annotate_paths(

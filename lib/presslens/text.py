@@ -187,6 +187,40 @@ class Segmenter:
         Paragraph and sentence labels are ``headline``, ``body`` or
         ``boilerplate``; token labels are Penn Treebank tags.
         """
+        return self.segment_many([doc])[0]
+
+    def segment_many(self, docs: Sequence[Document]) -> list[Document]:
+        """:meth:`segment` for many documents, tagging all their sentences in one batch.
+
+        The tagger steps through a batch one token position at a time, so
+        one batch for many articles costs far fewer steps than one per
+        article; tags do not depend on the batch (see :mod:`presslens.tagger`).
+
+        >>> docs = Segmenter().segment_many([Document("a", "They met."), Document("b", "Sources said so.")])
+        >>> [d.layer("token")["label"].tolist() for d in docs]
+        [['PRP', 'VBD', '.'], ['NNS', 'VBD', 'RB', '.']]
+        """
+        layouts = [self._layout(doc) for doc in docs]
+        forms = [[form for _, _, form in toks] for _, _, spans in layouts for toks in spans]
+        tags = iter(self.tagger.tag_sents(forms))
+        for doc, (paragraphs, sentences, spans_per_sentence) in zip(docs, layouts):
+            _add_tuples(doc, "paragraph", paragraphs)
+            _add_tuples(doc, "sentence", sentences)
+            t_starts: list[int] = []
+            t_ends: list[int] = []
+            t_tags: list[str] = []
+            for toks in spans_per_sentence:
+                sent_tags = next(tags)
+                m = min(len(toks), len(sent_tags))  # zip() semantics
+                t_starts.extend(t[0] for t in toks[:m])
+                t_ends.extend(t[1] for t in toks[:m])
+                t_tags.extend(sent_tags[:m])
+            doc.add_spans("token", t_starts, t_ends, t_tags)
+        return list(docs)
+
+    def _layout(self, doc: Document) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]],
+                                              list[list[tuple[int, int, str]]]]:
+        """Paragraphs, sentences (with labels) and each sentence's token spans: all but the tags."""
         text = doc.text
         paragraphs: list[tuple[int, int, str]] = []
         sentences: list[tuple[int, int, str]] = []
@@ -206,20 +240,7 @@ class Segmenter:
                 paragraphs.append((ss, se, label))
                 units = [(ss, se)] if label == "headline" else self.sentence_spans(text, ss, se)
                 sentences.extend((s, e, label) for s, e in units)
-        _add_tuples(doc, "paragraph", paragraphs)
-        _add_tuples(doc, "sentence", sentences)
-        t_starts: list[int] = []
-        t_ends: list[int] = []
-        t_tags: list[str] = []
-        spans_per_sentence = [self.token_spans(text, s, e) for s, e, _ in sentences]
-        tags = self.tagger.tag_sents([[form for _, _, form in toks] for toks in spans_per_sentence])
-        for toks, sent_tags in zip(spans_per_sentence, tags):
-            m = min(len(toks), len(sent_tags))  # zip() semantics
-            t_starts.extend(t[0] for t in toks[:m])
-            t_ends.extend(t[1] for t in toks[:m])
-            t_tags.extend(sent_tags[:m])
-        doc.add_spans("token", t_starts, t_ends, t_tags)
-        return doc
+        return paragraphs, sentences, [self.token_spans(text, s, e) for s, e, _ in sentences]
 
     @staticmethod
     def _is_headline(text: str, start: int, end: int, para_end: int, title: str) -> bool:
