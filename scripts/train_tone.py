@@ -55,15 +55,20 @@ class Csr:
         return out
 
 
-def loss_grad(w: np.ndarray, X: Csr, Y: np.ndarray, l2: np.ndarray, n_cls: int) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy + L2 (not on the bias, feature 0), and its gradient."""
+def loss_grad(w: np.ndarray, X: Csr, Y: np.ndarray, l2: np.ndarray, n_cls: int,
+              sw: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+    """Weighted mean cross-entropy + L2 (not on the bias, feature 0), and its gradient.
+
+    ``sw`` are per-example weights (mean 1), e.g. inverse class frequencies.
+    """
     W = w.reshape(X.n_cols, n_cls)
     Z = X.dot(W)
     Z -= Z.max(axis=1, keepdims=True)
     logp = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
     n = X.n_rows
-    loss = -(logp * Y).sum() / n + 0.5 * float((l2[:, None] * W * W).sum())
-    G = (np.exp(logp) - Y) / n
+    sw = np.ones(n) if sw is None else sw
+    loss = -(sw[:, None] * logp * Y).sum() / n + 0.5 * float((l2[:, None] * W * W).sum())
+    G = sw[:, None] * (np.exp(logp) - Y) / n
     grad = X.tdot(G) + l2[:, None] * W
     return loss, grad.ravel()
 
@@ -122,26 +127,41 @@ def to_csr(feats: list[dict[str, float]], vocab: list[str]) -> Csr:
     return Csr(rows, len(vocab))
 
 
+def class_weights(y: np.ndarray, power: float) -> np.ndarray:
+    """Per-example weights (mean 1): inverse class frequency to ``power`` (0 = unweighted, 1 = balanced).
+
+    Macro-F1 counts the rare positive class as much as the common neutral one;
+    weighting the loss the same way keeps the model from neglecting it.
+    """
+    counts = np.bincount(y, minlength=len(LABELS)).astype(float)
+    w = (counts.sum() / (len(LABELS) * np.maximum(counts, 1))) ** power
+    sw = w[y]
+    return sw / sw.mean()
+
+
 def fit(feats: list[dict[str, float]], y: np.ndarray, l2: float, min_count: int,
-        max_iter: int = 300) -> ToneModel:
+        max_iter: int = 300, balance: float = 0.0) -> ToneModel:
     vocab = build_vocab(feats, min_count)
     X = to_csr(feats, vocab)
     Y = np.eye(len(LABELS))[y]
     reg = np.full(len(vocab), l2 / len(feats))
     reg[0] = 0.0
-    w = lbfgs(lambda w: loss_grad(w, X, Y, reg, len(LABELS)), np.zeros(len(vocab) * len(LABELS)), max_iter=max_iter)
+    sw = class_weights(y, balance)
+    w = lbfgs(lambda w: loss_grad(w, X, Y, reg, len(LABELS), sw), np.zeros(len(vocab) * len(LABELS)),
+              max_iter=max_iter)
     W = w.reshape(len(vocab), len(LABELS))
     # row 0 is the unpenalised bias feature; the model keeps it apart
     return ToneModel(vocab[1:], W[1:], W[0], {})
 
 
-def cross_validate(feats, y, groups, l2: float, min_count: int, folds: int = 5) -> tuple[float, np.ndarray]:
+def cross_validate(feats, y, groups, l2: float, min_count: int, folds: int = 5,
+                   balance: float = 0.0) -> tuple[float, np.ndarray]:
     pred = np.zeros(len(y), dtype=np.int64)
     fold_of = groups % folds
     for k in range(folds):
         tr = np.flatnonzero(fold_of != k)
         te = np.flatnonzero(fold_of == k)
-        m = fit([feats[i] for i in tr], y[tr], l2, min_count)
+        m = fit([feats[i] for i in tr], y[tr], l2, min_count, balance=balance)
         P = m.predict_proba_features([feats[i] for i in te])
         pred[te] = P.argmax(axis=1)
     gold = [LABELS[i] for i in y]

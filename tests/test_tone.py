@@ -122,19 +122,20 @@ def test_run_on_a_newsmtsc_format_file(tmp_path):
             fh.write(json.dumps({"primary_gid": str(i), "sentence_normalized": sent, "targets": [
                 {"Input.gid": str(i), "from": s, "to": s + len(target), "mention": target, "polarity": pol}]}) + "\n")
     assert [g for *_, g, _ in read_newsmtsc(path)] == ["negative", "positive", "neutral"]
-    result = run([str(path)])
-    assert set(result) >= {"tone", "vader_sentence", "files"}
-    for key in ("tone", "vader_sentence"):
+    full = run([str(path)])
+    assert set(full) >= {"tone", "files", "model_version"}
+    result = full["tone"]
+    for key in ("model", "vader_sentence"):
         assert set(result[key]) == {"macro_f1", "accuracy", "n", "per_class"}
         assert set(result[key]["per_class"]) == set(LABELS)
         assert set(result[key]["per_class"]["negative"]) == {"precision", "recall", "f1", "n_gold"}
-    assert result["tone"]["accuracy"] == 1.0
-    assert "macro-F1" in format_report(result)
+    assert result["model"]["accuracy"] == 1.0
+    assert "macro-F1" in format_report(full)
 
 
 def test_newsmtsc_devtest_mt_bar():
     path = shared_path("data", "newsmtsc", "devtest_mt.jsonl")
-    result = run([str(path)])
-    assert result["tone"]["n"] == 1476
-    assert result["tone"]["macro_f1"] >= MIN_DEVTEST_MT_MACRO_F1
-    assert result["tone"]["macro_f1"] > result["vader_sentence"]["macro_f1"] + 0.05
+    result = run([str(path)])["tone"]
+    assert result["model"]["n"] == 1476
+    assert result["model"]["macro_f1"] >= MIN_DEVTEST_MT_MACRO_F1
+    assert result["model"]["macro_f1"] > result["vader_sentence"]["macro_f1"] + 0.05

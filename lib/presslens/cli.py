@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     cod.add_argument("sheets", nargs="*", metavar="SHEET.csv", help="filled coding sheets, one per coder")
     cod.add_argument("--brat", metavar="DIR", help="BRAT folder coded by hand (text/*.txt with *.ann)")
     cod.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    cod.add_argument("--json", action="store_true", help="print a JSON object")
     cod.set_defaults(func=cmd_evaluate_coding)
 
     exp = sub.add_parser("export-coding", help="draw a reproducible sample for manual coding (BRAT + CSV sheet)")
@@ -178,7 +179,7 @@ def cmd_evaluate_coding(args: argparse.Namespace) -> int:
             raise PresslensError(f"{f}: no such file or folder")
     if not args.sheets and not args.brat:
         raise PresslensError("evaluate coding: give at least one filled coding sheet or --brat DIR")
-    print(run_cli_evaluate_coding(args.sheets, args.brat, args.parties))
+    print(run_cli_evaluate_coding(args.sheets, args.brat, args.parties, as_json=args.json))
     return 0
 
 

@@ -354,35 +354,88 @@ def sheet_disagreements(sheet: pd.DataFrame, variables: Sequence[str] = CODER_CO
     return pd.DataFrame(rows, columns=["doc_id", "sentence_index", "variable", "tool", "coder", "sentence"])
 
 
-def run_cli_evaluate_coding(sheets: list[str], brat_dir: str | None = None, parties: str | None = None) -> str:
+def evaluate_coding(sheets: Sequence[str | os.PathLike[str]], brat_dir: str | os.PathLike[str] | None = None,
+                    parties=None) -> dict:
+    """Agreement of the tool with filled coding sheets (and a coded BRAT folder), as one JSON-ready dict.
+
+    ``{"alpha": {variable: {coders: {"alpha", "units"}}}, "differences": n,
+    "spans": {layer: {match: {precision, recall, f1, n_gold, n_pred}}}}``;
+    ``coders`` is ``"tool vs coder1"``, ``"coder1 vs coder2"``, ... or
+    ``"all"`` (everyone together, with two coders or more).
+    ``parties`` is a PartyConfig or None (for the BRAT folder).
+
+    >>> evaluate_coding(["coding/coding_sheet.csv"])["alpha"]["hedged"]  # doctest: +SKIP
+    {'tool vs coder1': {'alpha': 0.81, 'units': 120}}
+    """
+    from .evaluate.agreement import alpha_table, brat_coding_report
+
+    out: dict = {}
+    if sheets:
+        read = [read_coding_sheet(p) for p in sheets]
+        codings = {"tool": coder_table(read[0], tool=True)}
+        codings.update({f"coder{i + 1}": coder_table(s) for i, s in enumerate(read)})
+        table = alpha_table(codings, (*alpha_variables(), "tone"))
+        alpha: dict = {}
+        for r in table.itertuples():
+            value = None if r.alpha != r.alpha else float(r.alpha)
+            alpha.setdefault(r.variable, {})[r.coders] = {"alpha": value, "units": int(r.units)}
+        out["alpha"] = alpha
+        out["coders"] = {f"coder{i + 1}": str(p) for i, p in enumerate(sheets)}
+        out["differences"] = int(sum(len(sheet_disagreements(s)) for s in read))
+    if brat_dir:
+        report = brat_coding_report(brat_dir, parties)
+        spans: dict = {}
+        for r in report["scores"].itertuples():
+            spans.setdefault(r.layer, {})[r.match] = {"precision": float(r.precision), "recall": float(r.recall),
+                                                      "f1": float(r.f1), "n_gold": int(r.n_gold),
+                                                      "n_pred": int(r.n_pred)}
+        out["spans"] = spans
+        out["brat_dir"] = str(brat_dir)
+    if not out:
+        raise ValueError("give at least one coding sheet or a BRAT folder")
+    return out
+
+
+def alpha_variables() -> tuple[str, ...]:
+    from .evaluate.agreement import CODED
+
+    return tuple(CODED)
+
+
+def run_cli_evaluate_coding(sheets: list[str], brat_dir: str | None = None, parties: str | None = None,
+                            as_json: bool = False) -> str:
     """``presslens evaluate coding``: agreement of the tool with filled sheets (and a coded BRAT folder).
 
-    Returns a plain-text report: sentence-level alpha per variable (tool and
+    Returns a plain-text report (or with ``as_json`` the JSON of
+    :func:`evaluate_coding`): sentence-level alpha per variable (tool and
     each coder, coders among themselves) and, with ``brat_dir``, per-layer
     P/R/F1 against the coders' spans.
 
     >>> print(run_cli_evaluate_coding(["coding/coding_sheet.csv"]))  # doctest: +SKIP
     """
-    from .evaluate.agreement import alpha_table, brat_coding_report
+    import json
 
+    from .parties import load_parties
+
+    result = evaluate_coding(sheets, brat_dir, load_parties(parties) if parties else None)
+    if as_json:
+        return json.dumps(result)
     lines = []
-    if sheets:
-        read = [read_coding_sheet(p) for p in sheets]
-        codings = {"tool": coder_table(read[0], tool=True)}
-        codings.update({f"coder{i + 1}": coder_table(s) for i, s in enumerate(read)})
+    if "alpha" in result:
         lines.append("Krippendorff's alpha (nominal), sentence level: " + ", ".join(
-            f"coder{i + 1} = {p}" for i, p in enumerate(sheets)))
-        table = alpha_table(codings)
-        lines.append(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        n_diff = sum(len(sheet_disagreements(s)) for s in read)
-        lines.append(f"{n_diff} sentence answers differ from the tool (see notebooks/05_validation.ipynb)")
-    if brat_dir:
-        from .parties import load_parties
-
-        report = brat_coding_report(brat_dir, load_parties(parties) if parties else None)
-        cols = ["layer", "match", "precision", "recall", "f1", "n_gold", "n_pred"]
+            f"{k} = {v}" for k, v in result["coders"].items()))
+        lines.append(f"{'variable':<16} {'coders':<22} {'alpha':>7} {'units':>6}")
+        for var, by in result["alpha"].items():
+            for coders, v in by.items():
+                a = "n/a" if v["alpha"] is None else f"{v['alpha']:.3f}"
+                lines.append(f"{var:<16} {coders:<22} {a:>7} {v['units']:>6}")
+        lines.append(f"{result['differences']} sentence answers differ from the tool "
+                     "(see the error browser of notebooks/05_validation.ipynb)")
+    if "spans" in result:
         lines.append(f"Spans against the coders of {brat_dir} (pooled):")
-        lines.append(report["scores"][cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    if not lines:
-        raise ValueError("give at least one coding sheet or a BRAT folder")
+        lines.append(f"{'layer':<8} {'match':<9} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'pred':>6}")
+        for layer, by in result["spans"].items():
+            for match, v in by.items():
+                lines.append(f"{layer:<8} {match:<9} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} "
+                             f"{v['n_gold']:6d} {v['n_pred']:6d}")
     return "\n".join(lines)

@@ -138,13 +138,15 @@ def _norm(word: str) -> str:
 # --- features -------------------------------------------------------------------
 def extract_features(
     text: str, target_start: int, target_end: int, tokens: Sequence[tuple[int, int, str]], tags: Sequence[str],
-    context: tuple[int, int],
+    context: tuple[int, int], arcs: Sequence[tuple[int, str]] | None = None,
 ) -> dict[str, float]:
     """Feature values of one target mention in its tokenised, tagged sentence.
 
     ``tokens`` are ``(start, end, form)`` spans of the sentence
     ``text[context[0]:context[1]]`` (raw offsets) and ``tags`` their Penn
-    tags. Names are strings; :class:`ToneModel` maps them to weights.
+    tags; ``arcs``, the sentence's dependency parse, adds the features of
+    :func:`dependency_features`. Names are strings; :class:`ToneModel` maps
+    them to weights.
 
     >>> from presslens.text import default_segmenter
     >>> t = "Militants attacked Pakistan."
@@ -307,11 +309,94 @@ def extract_features(
             pv = word_valence(forms[poss_noun])
             if pv:
                 f["poss_val"] = pv / 4.0
+    if arcs is not None and tj > ti:
+        f.update(dependency_features([form for _, _, form in tokens], tags, arcs, ti, tj))
     return f
 
 
-def featurize_many(items: Iterable[tuple[str, int, int, tuple[int, int] | None]]) -> list[dict[str, float]]:
-    """Features of many ``(text, start, end, context)`` mentions, tagging in one batch."""
+def dependency_features(words: Sequence[str], tags: Sequence[str], arcs: Sequence[tuple[int, str]],
+                        ti: int, tj: int) -> dict[str, float]:
+    """What the parse says happens to the target ``words[ti:tj]``.
+
+    Its role and governing verb from :func:`presslens.framing.sentence_roles`
+    (the framing layer's own call), the VADER valence of that verb by role
+    (negated verbs flipped: being attacked is bad for a patient, attacking
+    is something an agent does), the word it depends on when it is no
+    argument ("criticism *of* X", "X's *failure*"), the valence of its own
+    modifiers, of the rest of its clause and of its verb's object.
+
+    >>> words = "Militants attacked Pakistan .".split()
+    >>> arcs = [(2, "nsubj"), (0, "root"), (2, "obj"), (2, "punct")]
+    >>> f = dependency_features(words, ["NNS", "VBD", "NNP", "."], arcs, 2, 3)
+    >>> f["d_role=patient"], f["d_patient_val"] < 0
+    (1.0, True)
+    """
+    from .framing import sentence_roles
+
+    n = len(words)
+    heads = [h for h, _ in arcs]
+    rels = [r for _, r in arcs]
+    low = [_norm(w) for w in words]
+    children: list[list[int]] = [[] for _ in range(n + 1)]
+    for d, h in enumerate(heads, 1):
+        if 0 <= h <= n:
+            children[h].append(d - 1)
+    inside = set(range(ti, tj))
+    # The target's head: its token whose head lies outside it.
+    h = next((k for k in range(tj - 1, ti - 1, -1) if heads[k] - 1 not in inside), tj - 1)
+
+    def subtree(k: int) -> list[int]:
+        out, todo = [], [k]
+        while todo:
+            x = todo.pop()
+            out.append(x)
+            todo.extend(children[x + 1])
+        return out
+
+    neg = _negations()
+
+    def valence(k: int) -> float:
+        v = word_valence(low[k])
+        if v and any(rels[c] == "advmod" and low[c] in neg or rels[c] == "neg" for c in children[k + 1]):
+            v = -0.74 * v
+        return v
+
+    f: dict[str, float] = {}
+    role, verb, rule = sentence_roles(list(words), list(tags), arcs)[h]
+    f["d_role=" + role] = 1.0
+    rel = rels[h].split(":")[0]
+    f["d_rel=" + rel] = 1.0
+    if verb is not None:
+        f["d_rv=%s_%s" % (role, _stem(low[verb]))] = 1.0
+        vv = valence(verb)
+        if vv:
+            f["d_%s_val" % role] = vv / 4.0
+            f["d_%s_sign=%s" % (role, "+" if vv > 0 else "-")] = 1.0
+        obj = next((c for c in children[verb + 1] if rels[c] == "obj" and c not in inside), None)
+        if obj is not None and role == "agent":
+            ov = sum(valence(k) for k in subtree(obj) if k not in inside)
+            if ov:
+                f["d_agent_obj_val"] = ov / 4.0
+        clause = [k for k in subtree(verb) if k not in inside and k != verb]
+        cv = sum(valence(k) for k in clause)
+        if cv:
+            f["d_clause_val"] = cv / 4.0
+    elif 0 < heads[h] <= n:
+        par = heads[h] - 1
+        f["d_par=%s_%s" % (rel, _stem(low[par]))] = 1.0
+        pv = valence(par)
+        if pv:
+            f["d_par_val"] = pv / 4.0
+            f["d_par_%s_sign=%s" % (rel, "+" if pv > 0 else "-")] = 1.0
+    mv = sum(valence(k) for c in children[h + 1] if c not in inside for k in subtree(c))
+    if mv:
+        f["d_mod_val"] = mv / 4.0
+    return f
+
+
+def featurize_many(items: Iterable[tuple[str, int, int, tuple[int, int] | None]],
+                   parse: bool = True) -> list[dict[str, float]]:
+    """Features of many ``(text, start, end, context)`` mentions, tagging (and parsing) in one batch."""
     from .text import default_segmenter
 
     seg = default_segmenter()
@@ -326,11 +411,17 @@ def featurize_many(items: Iterable[tuple[str, int, int, tuple[int, int] | None]]
             cache[key] = len(sents)
             sents.append((text, ctx, seg.token_spans(text, ctx[0], ctx[1])))
         keys.append(cache[key])
-    tags = seg.tagger.tag_sents([[form for _, _, form in toks] for _, _, toks in sents]) if sents else []
+    forms = [[form for _, _, form in toks] for _, _, toks in sents]
+    tags = seg.tagger.tag_sents(forms) if sents else []
+    parses: list[Any] = [None] * len(sents)
+    if parse and sents:
+        from .parser import default_parser
+
+        parses = default_parser().parse_sents(forms, tags)
     out = []
     for (text, s, e, _), k in zip(items, keys):
         _, ctx, toks = sents[k]
-        out.append(extract_features(text, s, e, toks, tags[k], ctx))
+        out.append(extract_features(text, s, e, toks, tags[k], ctx, parses[k]))
     return out
 
 

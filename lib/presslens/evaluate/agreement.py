@@ -1,10 +1,10 @@
 """Agreement between the tool and human coders, and the errors behind the figures.
 
 Annotations of one document are compared in a common shape, a dict from layer
-(``cue``, ``source``, ``content``, ``hedge``, ``mention``) to a list of
-``(start, end, label)`` spans with character offsets into the raw text; the
+(``cue``, ``source``, ``content``, ``hedge``, ``mention``, ``tone``) to a list
+of ``(start, end, label)`` spans with character offsets into the raw text; the
 label carries what the confusion tables compare (source type, hedge category,
-``party:role``). :func:`tool_spans` builds it from an annotated document,
+``party:role`` for mentions, ``party:tone`` for the tone of each mention). :func:`tool_spans` builds it from an annotated document,
 :func:`gold_json_spans` from a presslens gold JSON file and
 :func:`brat_spans` from PolNeAR-style BRAT standoff.
 
@@ -27,10 +27,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import match_spans, overlaps
+from . import match_spans, overlaps, prf
 
 SpanL = tuple[int, int, Any]
-LAYERS = ("cue", "source", "content", "hedge", "mention")
+LAYERS = ("cue", "source", "content", "hedge", "mention", "tone")
+#: Layers whose labels are scored too (``labelled`` match: overlap and same label).
+LABELLED = ("cue", "hedge", "mention", "tone")
 # Variables of the coding sheet that alpha is computed on (nominal values).
 CODED = ("has_attribution", "source_type", "hedged", "hedge_category", "parties", "roles")
 
@@ -111,6 +113,8 @@ def tool_spans(doc) -> dict[str, list[SpanL]]:
         if rec.get("place_only") is True:
             continue
         out["mention"].append((int(rec["start"]), int(rec["end"]), f"{rec['label']}:{rec.get('role') or 'other'}"))
+        if isinstance(rec.get("tone"), str):
+            out["tone"].append((int(rec["start"]), int(rec["end"]), f"{rec['label']}:{rec['tone']}"))
     return out
 
 
@@ -120,7 +124,7 @@ def gold_json_spans(path: str | Path) -> tuple[dict[str, list[SpanL]], dict[str,
     The format is the one of ``tests/fixtures/*.gold.json``: ``attributions``
     (cue/source/content ``[start, end, text]``, ``source_type``), ``hedges``
     (``span``, ``category``, ``optional``) and ``mentions`` (``span``,
-    ``party``, ``role``).
+    ``party``, ``role``, optional ``tone``).
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     gold, optional = _empty(), _empty()
@@ -134,6 +138,9 @@ def gold_json_spans(path: str | Path) -> tuple[dict[str, list[SpanL]], dict[str,
     for m in data.get("mentions", []):
         (optional if m.get("optional") else gold)["mention"].append(
             (m["span"][0], m["span"][1], f"{m['party']}:{m.get('role') or 'other'}"))
+        if m.get("tone"):
+            (optional if m.get("optional") else gold)["tone"].append(
+                (m["span"][0], m["span"][1], f"{m['party']}:{m['tone']}"))
     return gold, optional
 
 
@@ -187,6 +194,8 @@ def standoff_spans(ann: str, text: str) -> dict[str, list[SpanL]]:
         elif layer == "mention":
             a = attrs.get(ident, {})
             label = f"{a.get('Party')}:{a.get('Role') or 'other'}"
+            if a.get("Tone"):
+                out["tone"].append((start, end, f"{a.get('Party')}:{a['Tone']}"))
         else:
             label = stype.get(ident)
         out[layer].append((start, end, label))
@@ -206,19 +215,42 @@ def drop_optional(pred: dict[str, list[SpanL]], optional: Mapping[str, list[Span
 
 # --- span scores, confusion, errors --------------------------------------------------
 
+def _scored_layers(pred: Mapping[str, list[SpanL]], gold: Mapping[str, list[SpanL]]) -> list[str]:
+    return [x for x in LAYERS if (x in gold or x in pred) and (x != "tone" or gold.get("tone"))]
+
+
+def labelled_scores(pred: list[SpanL], gold: list[SpanL]) -> dict[str, float | int]:
+    """P/R/F1 where a match needs overlapping spans *and* the same label (role, tone, category).
+
+    >>> labelled_scores([(0, 4, "pk:agent")], [(0, 4, "pk:patient")])["f1"]
+    0.0
+    """
+    matched_pred = sum(any(p[2] == g[2] and overlaps(p[:2], g[:2]) for g in gold) for p in pred)
+    matched_gold = sum(any(p[2] == g[2] and overlaps(p[:2], g[:2]) for p in pred) for g in gold)
+    return prf(matched_pred, len(pred), len(gold), matched_gold)
+
+
 def span_scores(pred: Mapping[str, list[SpanL]], gold: Mapping[str, list[SpanL]]) -> pd.DataFrame:
-    """Precision, recall and F1 per layer, exact and overlap match (one row each).
+    """Precision, recall and F1 per layer: exact and overlap match, and for the layers
+    with labels (:data:`LABELLED`) also ``labelled`` (overlap and the same label).
+
+    ``tone`` is scored only when the gold side holds tone labels (coders
+    often leave it uncoded).
 
     >>> gold = {"hedge": [(0, 5, "modal")]}
     >>> span_scores({"hedge": [(0, 5, "modal")]}, gold)[["layer", "match", "f1"]].values.tolist()
-    [['hedge', 'exact', 1.0], ['hedge', 'overlap', 1.0]]
+    [['hedge', 'exact', 1.0], ['hedge', 'overlap', 1.0], ['hedge', 'labelled', 1.0]]
     """
     rows = []
-    for layer in [x for x in LAYERS if x in gold or x in pred]:
+    for layer in _scored_layers(pred, gold):
         p = sorted({s[:2] for s in pred.get(layer, [])})
         g = sorted({s[:2] for s in gold.get(layer, [])})
         for mode in ("exact", "overlap"):
             rows.append({"layer": layer, "match": mode, **match_spans(p, g, mode)})
+        if layer in LABELLED:
+            rows.append({"layer": layer, "match": "labelled",
+                         **labelled_scores(sorted(set(pred.get(layer, [])), key=str),
+                                           sorted(set(gold.get(layer, [])), key=str))})
     return pd.DataFrame(rows)
 
 
@@ -268,7 +300,7 @@ def error_table(text: str, sentences: Sequence[tuple[int, int]], pred: Mapping[s
     ['miss']
     """
     rows = []
-    for layer in LAYERS:
+    for layer in _scored_layers(pred, gold):
         p_spans, g_spans = pred.get(layer, []), gold.get(layer, [])
         for kind, mine, other in (("false positive", p_spans, g_spans), ("miss", g_spans, p_spans)):
             for s, e, label in mine:
