@@ -160,3 +160,35 @@ def test_relative_clauses_and_targeting():
     assert roles("Airstrikes targeting militants killed ten.") == [("militants", "patient", "target", None)]
     assert roles("The talks were mediated by Qatar and Türkiye.") == [
         ("Qatar", "agent", "mediate", None), ("Türkiye", "agent", "mediate", None)]
+
+
+@pytest.mark.parametrize("body, line, words", [
+    ("parties:\n  pk:\n    label: Pakistan\n    aliases: [Pakistan, Islamabad\n  af:\n    label: Kabul\n",
+     "line 5", "flow sequence that starts on line 4"),
+    ("parties:\n  pk:\n    label: Pakistan\n    aliases: Pakistan\n", "line 4", "non-empty list of 'aliases'"),
+    ("parties:\n  pk:\n    aliases: [Pakistan]\n  af:\n    aliases: [Kabul,\n      Pakistan]\n",
+     "line 6", "'Pakistan' belongs to both 'pk' and 'af'"),
+    ("parties:\n  pk:\n    aliases: [Pakistan]\n    colour: red\n", "line 3", "unknown keys: colour"),
+    ("parties: [Pakistan]\n", "line 1", "'parties' must map"),
+    ("parties:\n  2pk:\n    aliases: [Pakistan]\n", "line 2", "plain identifier"),
+])
+def test_malformed_parties_file_names_the_line(tmp_path, body, line, words):
+    from presslens.errors import ConfigError
+
+    path = tmp_path / "bad.yml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        PartyConfig.from_file(path)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: {line}:") and words in msg, msg
+
+
+def test_alias_matching_rules():
+    cfg = PartyConfig.from_dict({"parties": {
+        "af": {"label": "Afghan Taliban", "aliases": ["Taliban", "Afghan Taliban", "Afghan Taliban government"]},
+        "us": {"label": "United States", "aliases": ["US", {"text": "washington", "ignore_case": True}]}}})
+    found = [(m.alias, m.stance) for m in cfg.find("The Afghan Taliban government met pro-Afghan Taliban "
+                                                  "groups; the US, us and WASHINGTON; USA and anti-US rallies.")]
+    # Longest alias first, compounds keep their stance, case-sensitive unless marked, whole words only.
+    assert found == [("Afghan Taliban government", None), ("Afghan Taliban", "pro"), ("US", None),
+                     ("washington", None), ("US", "anti")]

@@ -75,7 +75,11 @@ class PartyConfig:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             line = f"line {mark.line + 1}" if mark else "unknown line"
-            raise ConfigError(f"{path}: {line}: malformed YAML ({exc.problem})") from None
+            where = ""
+            ctx = exc.context_mark
+            if exc.context and ctx is not None and (mark is None or ctx.line != mark.line):
+                where = f"; {exc.context} that starts on line {ctx.line + 1}"
+            raise ConfigError(f"{path}: {line}: malformed YAML ({exc.problem}{where})") from None
         return cls._from_node(node, str(path))
 
     @classmethod
@@ -97,6 +101,7 @@ class PartyConfig:
         if not isinstance(pnode, yaml.MappingNode) or not pnode.value:
             raise fail(pnode, "'parties' must map party ids to {label, aliases}")
         parties: dict[str, Party] = {}
+        alias_nodes: dict[tuple[str, str], yaml.Node] = {}
         for key, body in pnode.value:
             pid = key.value
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(pid)):
@@ -125,19 +130,21 @@ class PartyConfig:
                     aliases.append((str(d["text"]).strip(), str(d.get("ignore_case", "false")).lower() == "true"))
                 else:
                     raise fail(item, f"alias of {pid!r} must be a string or {{text, ignore_case}}")
+                alias_nodes[(pid, aliases[-1][0])] = item
             parties[pid] = Party(pid, str(label), tuple(aliases))
         cfg = cls(parties, source)
-        cfg._compile(fail, pnode)
+        cfg._compile(fail, pnode, alias_nodes)
         return cfg
 
-    def _compile(self, fail, node) -> None:
+    def _compile(self, fail, node, alias_nodes: dict | None = None) -> None:
         entries: list[tuple[str, str, bool]] = []
         seen: dict[str, str] = {}
         for party in self.parties.values():
             for alias, icase in party.aliases:
                 key = alias.lower() if icase else alias
                 if key in seen and seen[key] != party.id:
-                    raise fail(node, f"alias {alias!r} belongs to both {seen[key]!r} and {party.id!r}")
+                    where = (alias_nodes or {}).get((party.id, alias), node)
+                    raise fail(where, f"alias {alias!r} belongs to both {seen[key]!r} and {party.id!r}")
                 seen[key] = party.id
                 entries.append((alias, party.id, icase))
         # Longest first, so "Afghan Taliban government" wins over "Taliban".
