@@ -2,12 +2,18 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#   presslens:
-#     scope: article
+#     notebook_metadata_filter: presslens
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   presslens:
+#     scope: article
 # ---
 
 # %% [markdown]
@@ -43,7 +49,7 @@ from presslens import display as show
 from presslens import plots
 from presslens.descriptors import descriptor_summary, party_descriptors
 from presslens.frames import load_frame_lexicon, party_frames, sentence_frames
-from presslens.framing import mentions_table, party_summary, party_verbs, tone_evidence
+from presslens.framing import methods_note, mentions_table, party_summary, party_verbs, tone_evidence
 from presslens.parties import load_parties
 from presslens.report import record_metrics
 
@@ -204,16 +210,9 @@ if wide is not None:
 
 # %% [markdown]
 # ## Methods
-# Mentions are whole-word matches of the parties file's aliases (longest
-# first; also inside hyphenated compounds such as "anti-Pakistan", whose
-# stance is kept). Place-only uses ("in Afghanistan", "Afghan soil") are not
-# counted as actors. Roles come from presslens's dependency parser (trained
-# on UD English EWT) where it applies, and word-order rules otherwise; tone
-# from a target-level model trained on NewsMTSC; frames and labels from the
-# cited lexicons. The validation figures (role agreement on the EWT test
-# treebank, tone macro-F1 on NewsMTSC, the hand-annotated default article)
-# are in the project's `VALIDATION.md`; labels and frame dimensions are
-# lexicon counts that have not been validated against human coding.
+
+# %%
+display(Markdown(methods_note()))
 
 # %%
 if wide is not None:

@@ -2,12 +2,18 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#   presslens:
-#     scope: validation
+#     notebook_metadata_filter: presslens
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   presslens:
+#     scope: validation
 # ---
 
 # %% [markdown]
@@ -90,6 +96,11 @@ if gold_path:
     display(left(scores[["layer", "match", "precision", "recall", "f1", "n_gold", "n_pred"]]))
     metrics["article"] = {f"{r.layer}_{r.match}_{k}": getattr(r, k) for r in scores.itertuples()
                           for k in ("precision", "recall", "f1", "n_gold", "n_pred")}
+    found = ag.mention_recall(pred, gold)
+    metrics["article_mentions"] = found
+    display(Markdown(f"**Party mentions:** {found['found']} of {found['n_gold']} coded mentions found with their "
+                     f"party ({found['coverage']:.0%}); role right for {found['role_right']} of them "
+                     f"({found['role_accuracy']:.0%})."))
 else:
     note("No gold coding of a single article given (`gold_path`): section skipped.")
 
@@ -113,7 +124,7 @@ if coding_sheet:
     sheets = [read_coding_sheet(p.strip()) for p in coding_sheet.split(",") if p.strip()]
     codings = {"tool": coder_table(sheets[0], tool=True)}
     codings.update({f"coder{i + 1}": coder_table(s) for i, s in enumerate(sheets)})
-    sheet_alphas = ag.alpha_table(codings)
+    sheet_alphas = ag.alpha_table(codings, (*ag.CODED, "tone"))
     display(Markdown(f"**Coding sheet(s):** {len(sheets)} coder(s), {len(sheets[0])} sentences"))
     display(left(sheet_alphas))
     metrics["sheet_alpha"] = {f"{r.variable} ({r.coders})": r.alpha for r in sheet_alphas.itertuples()}
@@ -127,12 +138,8 @@ elif not gold_path:
 
 # %%
 if gold_path:
-    role_only = lambda spans: [(s, e, str(lab).split(":")[-1]) for s, e, lab in spans]  # noqa: E731
-    for title, p, g in (("Source type (by cue)", pred["cue"], gold["cue"]),
-                        ("Hedge category", pred["hedge"], gold["hedge"]),
-                        ("Mention role", role_only(pred["mention"]), role_only(gold["mention"]))):
-        display(Markdown(f"**{title}**"))
-        table = ag.confusion(p, g)
+    for title, table in ag.confusion_tables(pred, gold).items():
+        display(Markdown(f"**{title.capitalize()}**"))
         display(table if len(table) else Markdown("(no spans)"))
 
 # %% [markdown]
@@ -166,6 +173,9 @@ if brat_dir:
     brat_report = ag.brat_coding_report(brat_dir, presslens.parties.load_parties(parties_path) if parties_path else None)
     display(left(brat_report["scores"][["layer", "match", "precision", "recall", "f1", "n_gold", "n_pred"]]))
     display(left(brat_report["alpha"]))
+    for title, table in brat_report["confusion"].items():
+        display(Markdown(f"**{title.capitalize()}**"))
+        display(table if len(table) else Markdown("(no spans)"))
     be = brat_report["errors"]
     display(left(be.assign(sentence=be["sentence"].map(lambda t: show.excerpt(t, 160))).drop(columns=["start", "end"])) if len(be) else Markdown("No errors."))
     metrics["brat"] = {f"{r.layer}_{r.match}_f1": r.f1 for r in brat_report["scores"].itertuples()}
@@ -227,8 +237,13 @@ else:
 
 # %% [markdown]
 # ## Mention roles on UD English EWT and tone on NewsMTSC
-# These layers are scored by their own modules; a section is skipped with a
-# note when its module is not available in this installation.
+# Roles: every EWT test sentence is tagged and parsed by presslens, and the
+# role of each token is called by `presslens.framing.sentence_roles`, the
+# very function the party-framing layer uses; the gold role is read off the
+# treebank's tree (agent = `nsubj` of an active verb or `obl:agent`;
+# patient = `obj` or `nsubj:pass`). Tone: the target-level model against
+# NewsMTSC's labels, beside whole-sentence VADER. A section is skipped with
+# a note when its module is not available in this installation.
 
 # %%
 def optional_module(name: str):
@@ -244,7 +259,7 @@ if ewt_path:
     if roles_eval is not None:
         rres = roles_eval.run([ewt_path])
         display(Markdown(f"```\n{roles_eval.format_report(rres)}\n```"))
-        metrics["roles"] = {"roles": rres["roles"], "parser": rres["parser"]}
+        metrics["roles"] = rres
 else:
     note("`ewt_path` not set: role section skipped.")
 
@@ -254,7 +269,7 @@ if newsmtsc_path:
     if tone_eval is not None:
         tres = tone_eval.run([newsmtsc_path])
         display(Markdown(f"```\n{tone_eval.format_report(tres)}\n```"))
-        metrics["tone"] = {"tone": tres["tone"], "vader_sentence": tres["vader_sentence"]}
+        metrics["tone"] = tres["tone"]
 else:
     note("`newsmtsc_path` not set: tone section skipped.")
 

@@ -279,6 +279,40 @@ def confusion(pred: list[SpanL], gold: list[SpanL], missing: str = "(none)") -> 
     return pd.crosstab(frame["gold"], frame["tool"])
 
 
+def confusion_tables(pred: Mapping[str, list[SpanL]], gold: Mapping[str, list[SpanL]]) -> dict[str, pd.DataFrame]:
+    """The three confusion tables of the validation notebook: source type (on cues), hedge category, mention role.
+
+    >>> t = confusion_tables({"mention": [(0, 4, "pk:agent")]}, {"mention": [(0, 4, "pk:patient")]})
+    >>> int(t["mention role"].loc["patient", "agent"])
+    1
+    """
+    def role_only(spans: list[SpanL]) -> list[SpanL]:
+        return [(s, e, str(lab).split(":")[-1]) for s, e, lab in spans]
+
+    return {"source type (by cue)": confusion(pred.get("cue", []), gold.get("cue", [])),
+            "hedge category": confusion(pred.get("hedge", []), gold.get("hedge", [])),
+            "mention role": confusion(role_only(pred.get("mention", [])), role_only(gold.get("mention", [])))}
+
+
+def mention_recall(pred: Mapping[str, list[SpanL]], gold: Mapping[str, list[SpanL]]) -> dict[str, float | int]:
+    """Gold mentions found with their party (overlapping span), and of those the share with the right role.
+
+    >>> mention_recall({"mention": [(0, 4, "pk:agent")]}, {"mention": [(0, 4, "pk:agent"), (9, 12, "af:other")]})
+    {'n_gold': 2, 'found': 1, 'coverage': 0.5, 'role_right': 1, 'role_accuracy': 1.0}
+    """
+    found = right = 0
+    golds = gold.get("mention", [])
+    for gs, ge, glab in golds:
+        party, _, role = str(glab).partition(":")
+        hits = [p for p in pred.get("mention", []) if overlaps((p[0], p[1]), (gs, ge), 1e-9)
+                and str(p[2]).partition(":")[0] == party]
+        if hits:
+            found += 1
+            right += str(hits[0][2]).partition(":")[2] == role
+    return {"n_gold": len(golds), "found": found, "coverage": found / len(golds) if golds else 0.0,
+            "role_right": right, "role_accuracy": right / found if found else 0.0}
+
+
 def _sentence_of(sentences: Sequence[tuple[int, int]], start: int) -> int | None:
     for i, (s, e) in enumerate(sentences):
         if s <= start < e:
@@ -460,8 +494,9 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
     Every text is annotated afresh (``parties``: a PartyConfig or None); each
     coder's ``.ann`` (``NAME.ann``, or ``NAME_XXXX.ann`` per annotator) is
     read with :func:`standoff_spans`. Returns ``{"scores"`` (P/R/F1 per layer,
-    pooled over texts and coders), ``"alpha"`` (sentence-level, tool and
-    coders), ``"errors"`` (the error browser)``}``.
+    pooled over texts and coders), ``"confusion"`` (:func:`confusion_tables`),
+    ``"alpha"`` (sentence-level, tool and coders), ``"errors"`` (the error
+    browser)``}``.
 
     >>> brat_coding_report("coding/")["scores"]  # doctest: +SKIP
     """
@@ -495,6 +530,7 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
         raise FileNotFoundError(f"{folder}: no text/*.txt with attributions/*.ann found")
     tables = {name: pd.concat(ts, ignore_index=True) for name, ts in codings.items()}
     return {"scores": span_scores(pooled_pred, pooled_gold),
+            "confusion": confusion_tables(pooled_pred, pooled_gold),
             "alpha": alpha_table(tables, ["has_attribution", "source_type", "hedged", "hedge_category",
                                           "parties", "roles"]),
             "errors": pd.concat(errors, ignore_index=True) if errors else pd.DataFrame()}
