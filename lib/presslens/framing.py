@@ -553,12 +553,16 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
         lo, hi = np.searchsorted(t_start, [ss, se], "left")
         s = _Sent(text, t_start[lo:hi].tolist(), t_end[lo:hi].tolist(), t_tag[lo:hi])
         if s.n:
-            todo.append((si, s, matches, [text[a:b] for a, b in zip(s.starts, s.ends)]))
+            todo.append((si, s, matches, _forms(text, int(ss), int(se), s.starts, s.ends)))
     if todo:
         from .parser import default_parser
 
         parses = default_parser().parse_sents([w for *_, w in todo], [s.tags for _, s, _, _ in todo])
+    parsed: dict[int, tuple[list[tuple[int, int, str]], list[str], list[tuple[int, str]], tuple[int, int]]] = {}
+    sent_bounds = sents[["start", "end"]].to_numpy()
     for (si, s, matches, words), arcs in zip(todo, parses if todo else []):
+        parsed[si] = (list(zip(s.starts, s.ends, words)), s.tags, arcs,
+                      (int(sent_bounds[si][0]), int(sent_bounds[si][1])))
         calls = sentence_roles(words, s.tags, arcs)
         for m in matches:
             # Tokens overlapping the alias (a hyphenated compound is one token).
@@ -606,7 +610,7 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
                 "verb_power": np.nan if pw is None else float(pw),
                 "place_only": place, "rule": rule, "sentence": si,
             })
-    _add_tone(doc, records)
+    _add_tone(doc, records, parsed)
     table = doc.add_layer("mention", records)
     for col in ("stance", "verb"):
         if col in table:
@@ -615,12 +619,14 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
     return doc
 
 
-def _add_tone(doc: Document, records: list[dict[str, Any]]) -> None:
+def _add_tone(doc: Document, records: list[dict[str, Any]], parsed: dict[int, tuple]) -> None:
     """Target-level tone of each mention: what its sentence says about, or does to, the party.
 
-    The noun phrase is the target (so "anti-Pakistan attacks" is scored for
-    Pakistan as the one attacked) and the sentence the context. Fields
-    ``tone`` (negative/neutral/positive) and ``tone_score`` (P(pos) - P(neg)).
+    The mention (with its anti-/pro- prefix: "anti-Pakistan attacks" is
+    scored for Pakistan as the one attacked) is the target and its sentence
+    the context, with the tokens, tags and parse the roles came from.
+    Fields ``tone`` (negative/neutral/positive) and ``tone_score``
+    (P(pos) - P(neg)).
     """
     if not records:
         return
@@ -629,11 +635,28 @@ def _add_tone(doc: Document, records: list[dict[str, Any]]) -> None:
     except ImportError:  # the tone model is optional while it is being built
         return
     model = default_tone_model()
-    sents = doc.layer("sentence")[["start", "end"]].to_numpy()
+    by_sentence: dict[int, list[dict[str, Any]]] = {}
     for r in records:
-        ss, se = sents[r["sentence"]]
-        label, score = model.predict(doc.text, int(r["start"]), int(r["end"]), (int(ss), int(se)))
-        r["tone"], r["tone_score"] = label, float(score)
+        by_sentence.setdefault(r["sentence"], []).append(r)
+    for si, recs in by_sentence.items():
+        tokens, tags, arcs, ctx = parsed[si]
+        calls = model.predict_tokens(doc.text, [(int(r["start"]), int(r["end"])) for r in recs], tokens, tags, ctx, arcs)
+        for r, (label, score) in zip(recs, calls):
+            r["tone"], r["tone_score"] = label, float(score)
+
+
+def _forms(text: str, ss: int, se: int, starts: Sequence[int], ends: Sequence[int]) -> list[str]:
+    """The token forms the tagger saw (see :meth:`presslens.text.Segmenter.token_spans`)."""
+    from .text import normalise_same_length
+
+    chunk = normalise_same_length(text[ss:se])
+    out = []
+    for a, b in zip(starts, ends):
+        form = chunk[a - ss:b - ss]
+        if form == '"':
+            form = "``" if a == ss or chunk[a - ss - 1].isspace() or chunk[a - ss - 1] in "([{" else "''"
+        out.append(form)
+    return out
 
 
 def mention_voice(doc: Document) -> pd.Series:

@@ -526,11 +526,31 @@ class ToneModel:
             norm.append((text, s, e, ctx))
         if not norm:
             return []
-        P = self._proba(featurize_many(norm))
-        out = []
-        for p in P:
-            out.append((LABELS[int(np.argmax(p))], round(float(p[2] - p[0]), 4)))
-        return out
+        return self._labels(self._proba(featurize_many(norm)))
+
+    def predict_tokens(self, text: str, targets: Sequence[tuple[int, int]], tokens: Sequence[tuple[int, int, str]],
+                       tags: Sequence[str], context: tuple[int, int],
+                       arcs: Sequence[tuple[int, str]] | None = None) -> list[tuple[str, float]]:
+        """Tone toward several targets of one sentence already tokenised, tagged and parsed.
+
+        What the framing layer calls, so a sentence is not tokenised, tagged
+        and parsed a second time; ``tokens``, ``tags`` and ``arcs`` as
+        :func:`extract_features` takes them.
+
+        >>> from presslens.text import default_segmenter
+        >>> t = "Militants attacked Pakistan."
+        >>> toks = default_segmenter().token_spans(t, 0, len(t))
+        >>> default_tone_model().predict_tokens(t, [(19, 27)], toks, ["NNS", "VBD", "NNP", "."], (0, len(t)))[0][0]
+        'negative'
+        """
+        if not targets:
+            return []
+        return self._labels(self._proba([extract_features(text, s, e, tokens, tags, context, arcs)
+                                         for s, e in targets]))
+
+    @staticmethod
+    def _labels(P: np.ndarray) -> list[tuple[str, float]]:
+        return [(LABELS[int(np.argmax(p))], round(float(p[2] - p[0]), 4)) for p in P]
 
 
 @lru_cache(maxsize=1)
