@@ -2,12 +2,18 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#   presslens:
-#     scope: corpus
+#     notebook_metadata_filter: presslens
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   presslens:
+#     scope: corpus
 # ---
 
 # %% [markdown]
@@ -38,10 +44,12 @@ min_group_size = 5
 n_boot = 2000
 seed = 0
 reports_dir = "../reports"  # single-article reports live in reports_dir/<doc_id>/index.html
+top_n = 20  # articles shown at each end of the ranking, and outliers shown (all of them go to CSV files)
 
 # %%
 from pathlib import Path
 
+import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from presslens import compare, compare_plots, plots
@@ -52,8 +60,9 @@ from presslens.report import record_metrics
 if not annotations_path:
     annotations_path = str(Path(output_dir) / "annotations.parquet")
     annotate_corpus([input_path], annotations_path, parties_path or None, restart=True)
-measures = read_measures(annotations_path)
+measures = read_measures(annotations_path, meta=[group_by])
 skipped = read_skipped(annotations_path)
+Path(output_dir).mkdir(parents=True, exist_ok=True)
 columns = compare.key_measures(measures)
 sizes = compare.group_sizes(measures, group_by, min_group_size)
 display(Markdown(f"**Corpus:** {len(measures)} articles annotated ({len(skipped)} skipped), "
@@ -91,25 +100,34 @@ for col in columns:
 # %% [markdown]
 # ## Articles ranked
 # By attributions per 100 words (the first headline measure), with the other
-# headline measures beside it.
+# headline measures beside it: the `top_n` highest and lowest. The whole
+# ranking is in `ranked_articles.csv` beside this report.
 
 # %%
 first = columns[0]
 ranked = compare.rank_articles(measures, first, group_by).merge(measures[["doc_id", *columns[1:]]], on="doc_id")
-display(ranked.style.hide(axis="index").format(precision=3))
+ranked.to_csv(Path(output_dir) / "ranked_articles.csv", index=False)
+shown = ranked if len(ranked) <= 2 * top_n else pd.concat([ranked.head(top_n), ranked.tail(top_n)])
+if len(ranked) > 2 * top_n:
+    display(Markdown(f"The {top_n} highest and the {top_n} lowest of {len(ranked):,} articles."))
+display(shown.style.hide(axis="index").format(precision=3))
 
 # %% [markdown]
 # ## Outliers
 # Articles more than two standard deviations from the corpus mean of a
-# measure. The link opens the article's own report when one was written
+# measure, the `top_n` farthest first (all of them in `outliers.csv`). The
+# link opens the article's own report when one was written
 # (`presslens report ARTICLE --out reports_dir/DOC_ID`).
 
 # %%
 out = compare.outliers(measures, columns, threshold=2.0, by=group_by)
+out.to_csv(Path(output_dir) / "outliers.csv", index=False)
+out = out.head(top_n)
 links = compare.report_links(out["doc_id"], reports_dir, relative_to=output_dir)
 out = out.assign(report=[f'<a href="{link}">report</a>' if link else "" for link in links])
 if len(out):
     display(HTML(out.style.hide(axis="index").format(precision=3).to_html()))
+    display(Markdown(f"{sum(map(bool, links))} of these {len(out)} articles have a single-article report in `{reports_dir}`."))
 else:
     display(Markdown("No article lies more than two standard deviations from the mean of any measure."))
 
@@ -132,5 +150,10 @@ display(skipped.style.hide(axis="index") if len(skipped) else Markdown("None."))
 
 # %%
 _ = record_metrics({"title": "Corpus comparison", "articles": len(measures), "skipped": len(skipped),
-                    "groups": len(sizes), "small_groups": int(sizes["small"].sum())},
+                    "groups": len(sizes), "small_groups": int(sizes["small"].sum()), "group_by": group_by,
+                    "group_means": {f"{r.group}|{r.measure}": {"mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high,
+                                                               "n": r.n, "small": bool(r.small)}
+                                    for r in means.itertuples()},
+                    "headline": {"articles": len(measures), "skipped": len(skipped), f"groups by {group_by}": len(sizes),
+                                 "small groups": int(sizes["small"].sum())}},
                    "04_corpus_comparison", output_dir)

@@ -180,3 +180,110 @@ def test_dask_cluster_gives_the_same_tables(tmp_path):
     assert run.annotated == 4 and run.skipped == 1
     pd.testing.assert_frame_equal(read_measures(tmp_path / "dask.parquet"), read_measures(tmp_path / "local.parquet"))
     assert read_skipped(tmp_path / "dask.parquet").equals(read_skipped(tmp_path / "local.parquet"))
+
+
+def test_local_dask_cluster_for_jobs_above_one(tmp_path):
+    pytest.importorskip("distributed")
+    path = _corpus(tmp_path, [{"id": "e", "text": ""}])
+    annotate_corpus([path], tmp_path / "one.parquet", partition_size=2)
+    run = annotate_corpus([path], tmp_path / "two.parquet", partition_size=2, jobs=2)
+    assert run.annotated == 4 and run.skipped == 1
+    pd.testing.assert_frame_equal(read_measures(tmp_path / "two.parquet"), read_measures(tmp_path / "one.parquet"))
+    one, two = read_spans(tmp_path / "one.parquet"), read_spans(tmp_path / "two.parquet")
+    pd.testing.assert_frame_equal(one, two)
+
+
+@pytest.mark.parametrize("scheduler", [False, True])
+def test_reader_stays_at_most_a_few_partitions_ahead(tmp_path, monkeypatch, scheduler):
+    # Bounded memory: the corpus is read as the partitions are annotated,
+    # never all at once (one partition ahead in-process; two per worker on Dask).
+    import presslens.corpus as corpus
+
+    rows = [{"id": f"d{i}", "text": f"Officials said talks number {i} had stalled.", "outlet": "X"} for i in range(12)]
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pulled = []
+    real_records = corpus._jsonl_records
+
+    def counting(p):
+        for rec in real_records(p):
+            pulled.append(rec["doc_id"])
+            yield rec
+
+    monkeypatch.setattr(corpus, "_jsonl_records", counting)
+    ahead = []
+    real_write = corpus._write_partition
+
+    def write(out, name, records, *tables):
+        written = int(name.split("-")[1]) * 2 + len(records)
+        ahead.append(len(pulled) - written)
+        return real_write(out, name, records, *tables)
+
+    monkeypatch.setattr(corpus, "_write_partition", write)
+    if scheduler:
+        distributed = pytest.importorskip("distributed")
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as c:
+            run = annotate_corpus([path], tmp_path / "out.parquet", partition_size=2, scheduler=c.scheduler_address)
+        limit = 2 * 2 + 2  # two partitions in flight per worker, plus the one being read
+    else:
+        run = annotate_corpus([path], tmp_path / "out.parquet", partition_size=2)
+        limit = 2
+    assert run.annotated == 12 and len(ahead) == 6
+    assert max(ahead) <= limit, ahead
+
+
+def test_measures_table_unites_partition_columns(tmp_path):
+    # A party's hedged share exists only in partitions where the party is in a
+    # claim: the merged table has the column, missing (NaN) elsewhere.
+    rows = [{"id": "p", "text": "Talks stall\n\nPakistan said the talks could resume.", "outlet": "A", "country": "PK"},
+            {"id": "q", "text": "Weather\n\nIt rained on Monday.", "outlet": "B", "country": "AF"}]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    annotate_corpus([path], out, parties=PARTIES, partition_size=1)
+    first = pd.read_parquet(out / "measures" / "part-00000.parquet")
+    second = pd.read_parquet(out / "measures" / "part-00001.parquet")
+    assert "pakistan.hedged_share" in first and "pakistan.hedged_share" not in second
+    m = read_measures(out)
+    assert list(m["doc_id"]) == ["p", "q"] and m["pakistan.hedged_share"].tolist()[0] == 1.0
+    assert pd.isna(m["pakistan.hedged_share"].tolist()[1])
+    # Other metadata fields come from the documents table on request.
+    with_country = read_measures(out, meta=["country"])
+    assert with_country["country"].tolist() == ["PK", "AF"] and list(with_country.columns[:7])[-1] == "country"
+    with pytest.raises(PresslensError, match="no document has the metadata field"):
+        read_measures(out, meta=["cuntry"])
+
+
+def test_report_on_a_corpus_and_on_an_annotation_folder(tmp_path, monkeypatch, capsys):
+    import presslens.corpus as corpus
+    from presslens.corpus import corpus_input
+
+    path = _corpus(tmp_path, [{"id": "e", "text": ""}])
+    assert corpus_input(path) == "corpus" and corpus_input(PARTIES) is None
+    out = tmp_path / "reports" / "corpus"
+    assert main(["report", str(path), "--out", str(out), "--parties", str(PARTIES), "--quiet"]) == 0
+    for name in ("index.html", "04_corpus_comparison.html", "metrics.json", "ranked_articles.csv", "outliers.csv"):
+        assert (out / name).exists(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    nb = metrics["notebooks"]["04_corpus_comparison"]
+    assert nb["articles"] == 4 and nb["skipped"] == 1 and nb["groups"] == 2
+    assert metrics["provenance"]["annotations"]["skipped_reasons"] == {"empty": 1}
+    assert "A|attributions_per_100_words" in nb["group_means"]
+    html = (out / "04_corpus_comparison.html").read_text(encoding="utf-8")
+    assert "article is empty" in html and "small" in html
+    # An existing annotation folder is reported on as it is: nothing is annotated again.
+    folder = out / "annotations.parquet"
+    assert corpus_input(folder) == "annotations"
+    monkeypatch.setattr(corpus, "annotate_corpus", lambda *a, **k: pytest.fail("annotated again"))
+    again = tmp_path / "again"
+    assert main(["report", str(folder), "--out", str(again), "--quiet"]) == 0
+    assert json.loads((again / "metrics.json").read_text())["notebooks"]["04_corpus_comparison"]["articles"] == 4
+    # An unfinished folder, or one annotated with other parties, is refused with a way out.
+    other = tmp_path / "other.yml"
+    other.write_text(PARTIES.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert main(["report", str(folder), "--out", str(tmp_path / "x"), "--parties", str(other), "--quiet"]) == 2
+    assert "another parties file" in capsys.readouterr().err
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "status": "running"}))
+    assert main(["report", str(folder), "--out", str(tmp_path / "y"), "--quiet"]) == 2
+    assert "resume" in capsys.readouterr().err

@@ -12,24 +12,33 @@ import pandas as pd
 from .plots import PALETTE, _finish
 
 
-def distribution(measures: pd.DataFrame, measure: str, by: str = "outlet", means: pd.DataFrame | None = None):
+def distribution(measures: pd.DataFrame, measure: str, by: str = "outlet", means: pd.DataFrame | None = None,
+                 max_points: int = 2000, seed: int = 0):
     """One row per group: every article as a dot, the group mean and its CI as a bar.
 
     ``means`` is the :func:`presslens.compare.group_means` table; groups
-    flagged ``small`` are labelled so.
+    flagged ``small`` are labelled so. A group with more than ``max_points``
+    articles shows a random sample of that many dots (the label keeps the
+    full count, the mean and interval are over all articles).
 
     >>> fig = distribution(pd.DataFrame({"outlet": ["X", "Y"], "x": [1.0, 2.0]}), "x")  # doctest: +SKIP
     """
     groups = measures[by].astype("object").where(measures[by].notna(), "(none)")
     names = sorted(groups.unique(), key=str)
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(names) + 1.2))
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     labels = []
+    sampled = False
     for i, name in enumerate(names):
-        v = measures.loc[groups == name, measure].astype(float).dropna()
+        v = measures.loc[groups == name, measure].astype(float).dropna().to_numpy()
+        n = len(v)
+        if n > max_points:
+            v = rng.choice(v, max_points, replace=False)
+            sampled = True
         jitter = rng.uniform(-0.15, 0.15, len(v))
-        ax.scatter(v, np.full(len(v), i) + jitter, s=14, alpha=0.6, color=PALETTE[i % len(PALETTE)], linewidths=0)
-        label = f"{name} (n={len(v)})"
+        ax.scatter(v, np.full(len(v), i) + jitter, s=14 if n <= 200 else 5, alpha=0.6 if n <= 200 else 0.25,
+                   color=PALETTE[i % len(PALETTE)], linewidths=0)
+        label = f"{name} (n={n:,})"
         if means is not None:
             row = means[(means["group"] == name) & (means["measure"] == measure)]
             if len(row):
@@ -42,5 +51,5 @@ def distribution(measures: pd.DataFrame, measure: str, by: str = "outlet", means
         labels.append(label)
     ax.set_yticks(range(len(names)), labels)
     ax.invert_yaxis()
-    ax.set_xlabel(measure)
+    ax.set_xlabel(measure + (f" (dots: a random {max_points:,} per larger group)" if sampled else ""))
     return _finish(fig, ax, f"{measure} by {by}")

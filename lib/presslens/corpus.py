@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -571,12 +572,7 @@ def _run_dask(tasks: Iterator[tuple[str, pd.DataFrame]], record, parties_text: s
 
 
 def _finish(out: Path, run: CorpusRun, skipped_rows: list[dict[str, Any]], params: dict[str, Any]) -> None:
-    parts = sorted((out / "measures").glob("part-*.parquet"))
-    tables = [pd.read_parquet(p) for p in parts]
-    tables = [t for t in tables if len(t)]
-    measures = pd.concat(tables, ignore_index=True, sort=False) if tables else pd.DataFrame(columns=["doc_id", *META_COLUMNS])
-    with atomic_path(out / "measures.parquet") as tmp:
-        measures.to_parquet(tmp, index=False)
+    _merge_measures(out)
     with atomic_text(out / "skipped.csv") as fh:
         pd.DataFrame(skipped_rows, columns=list(SKIPPED_COLUMNS)).to_csv(fh, index=False)
     manifest = {
@@ -588,20 +584,74 @@ def _finish(out: Path, run: CorpusRun, skipped_rows: list[dict[str, Any]], param
         json.dump(manifest, fh, indent=2)
 
 
+def _merge_measures(out: Path) -> None:
+    """``measures.parquet``: every partition's rows in one table, one partition in memory at a time.
+
+    Partitions may hold different measures (a party's hedged share exists
+    only where the party appears in a claim), so the table has the union of
+    their columns, in order of first appearance; a measure absent from a
+    partition is missing (NaN) there, as it would be in the document's row.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parts = sorted((out / "measures").glob("part-*.parquet"))
+    names: dict[str, None] = dict.fromkeys(["doc_id", *META_COLUMNS])
+    for part in parts:
+        names.update(dict.fromkeys(pq.read_schema(part).names))
+    text_cols = {"doc_id", *META_COLUMNS}
+    schema = pa.schema([(n, pa.string() if n in text_cols else pa.float64()) for n in names])
+    with atomic_path(out / "measures.parquet") as tmp:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for part in parts:
+                table = pd.read_parquet(part)
+                if not len(table):
+                    continue
+                table = table.reindex(columns=list(names))
+                for col in table.columns:
+                    if col in text_cols:
+                        table[col] = table[col].astype("object").where(table[col].notna(), None)
+                    else:
+                        table[col] = table[col].astype("float64")
+                writer.write_table(pa.Table.from_pandas(table, schema=schema, preserve_index=False))
+
+
 # --------------------------------------------------------------------------
 # Reading back
 # --------------------------------------------------------------------------
 
-def read_measures(folder: str | os.PathLike[str]) -> pd.DataFrame:
+def read_measures(folder: str | os.PathLike[str], meta: Iterable[str] = ()) -> pd.DataFrame:
     """The per-document measures table of an annotated corpus folder (one row per article).
 
-    >>> m = read_measures("out.parquet")  # doctest: +SKIP
+    Columns: ``doc_id``, the meta columns ``outlet, date, title, url,
+    source_file``, then one numeric column per measure (see
+    :func:`measures_row`). ``meta`` names further metadata fields of the
+    input (a JSONL/CSV column such as ``country``) to add as columns, read
+    from the documents table without its texts.
+
+    >>> m = read_measures("out.parquet", meta=["country"])  # doctest: +SKIP
     """
     folder = Path(folder)
     path = folder / "measures.parquet"
     if not path.exists():
         raise PresslensError(f"{folder}: no measures.parquet (not a finished presslens corpus folder)")
-    return pd.read_parquet(path)
+    measures = pd.read_parquet(path)
+    extra = [k for k in meta if k not in measures.columns]
+    if extra:
+        rows = []
+        for part in sorted((folder / "documents").glob("part-*.parquet")):
+            docs = pd.read_parquet(part, columns=["doc_id", "meta"])
+            for doc_id, raw in zip(docs["doc_id"], docs["meta"]):
+                m = json.loads(raw) if isinstance(raw, str) else {}
+                rows.append({"doc_id": doc_id, **{k: _meta_str(m.get(k)) for k in extra}})
+        table = pd.DataFrame(rows, columns=["doc_id", *extra])
+        missing = [k for k in extra if not table[k].notna().any()]
+        if missing:
+            raise PresslensError(f"{folder}: no document has the metadata field(s) {', '.join(missing)}")
+        measures = measures.merge(table, on="doc_id", how="left")
+        measures = measures[["doc_id", *META_COLUMNS, *extra, *[c for c in measures.columns
+                                                                if c not in ("doc_id", *META_COLUMNS, *extra)]]]
+    return measures
 
 
 def read_skipped(folder: str | os.PathLike[str]) -> pd.DataFrame:
@@ -669,8 +719,172 @@ def read_corpus_annotations(folder: str | os.PathLike[str]) -> Corpus:
     return Corpus(list(iter_corpus_annotations(folder)))
 
 
+# --------------------------------------------------------------------------
+# The corpus report: `presslens report CORPUS | DIR.parquet`
+# --------------------------------------------------------------------------
+
+def corpus_input(path: str | os.PathLike[str]) -> str | None:
+    """What ``presslens report`` was given: ``"annotations"`` (a finished or
+    unfinished corpus folder), ``"corpus"`` (a JSONL/CSV corpus or a folder of
+    several articles) or None (one article).
+
+    >>> corpus_input("data/corpora/sample/articles.jsonl"), corpus_input("data/articles/pakistan-afghan-istanbul-talks.txt")
+    ('corpus', None)
+    """
+    from .ingest import CORPUS_SUFFIXES
+
+    p = Path(path)
+    if p.is_dir():
+        if (p / MANIFEST).exists():
+            return "annotations"
+        if p.suffix.lower() == ".parquet":
+            raise PresslensError(f"{p}: not a presslens corpus folder (no {MANIFEST}); "
+                                 "write one with `presslens annotate CORPUS --out DIR.parquet`")
+        articles = [f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
+                    and f.suffix.lower() in ARTICLE_SUFFIXES | HTML_SUFFIXES]
+        return "corpus" if len(articles) > 1 else None
+    return "corpus" if p.suffix.lower() in CORPUS_SUFFIXES else None
+
+
+def run_corpus_report(
+    input_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    parties_path: str | os.PathLike[str] | None = None,
+    include_code: bool = False,
+    jobs: int = 1,
+    group_by: str = "outlet",
+    progress: bool = True,
+) -> dict[str, Any]:
+    """The corpus report: annotate once (or reuse an annotation folder), then run the corpus notebooks.
+
+    ``input_path`` is a corpus (JSONL, CSV, a folder of articles), annotated
+    into ``OUT_DIR/annotations.parquet`` (resumable, ``jobs`` > 1 on a local
+    Dask cluster), or a folder written by ``presslens annotate CORPUS --out
+    DIR.parquet``, read as it is. Every notebook whose metadata scope is
+    ``corpus`` (``04_corpus_comparison``) runs on the annotations, and the
+    output folder gets the executed notebooks, their HTML, ``index.html``,
+    ``metrics.json`` and ``run.json`` as for an article report. Outliers
+    link to single-article reports found beside ``OUT_DIR``
+    (``OUT_DIR/../DOC_ID/index.html``).
+
+    >>> run_corpus_report("data/corpora/sample/articles.jsonl", "reports/corpus-sample")  # doctest: +SKIP
+    """
+    import time
+
+    from .report import NotebookFailed, NotebookResult, discover_notebooks, index_html, provenance, to_html
+
+    input_path = Path(input_path).resolve()
+    out_dir = Path(out_dir).resolve()
+    parties = Path(parties_path).resolve() if parties_path else None
+    kind = corpus_input(input_path) if input_path.exists() else None
+    if kind is None:
+        raise InputError(input_path, "not a corpus (a .jsonl or .csv file, a folder of articles, "
+                                     "or a folder written by `presslens annotate --out DIR.parquet`)")
+    notebooks = discover_notebooks(scope="corpus")
+    if not notebooks:
+        raise PresslensError("no corpus report notebooks found (notebook metadata presslens.scope = corpus)")
+    started = time.time()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if kind == "annotations":
+        annotations = input_path
+        manifest = json.loads((annotations / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("status") != "complete":
+            raise PresslensError(f"{annotations}: the annotation run did not finish; re-run the same "
+                                 "`presslens annotate` command to resume it")
+        if parties is not None:
+            used = manifest.get("parameters", {}).get("parties_sha256")
+            if used != hashlib.sha256(parties.read_text(encoding="utf-8").encode()).hexdigest():
+                raise PresslensError(f"{annotations}: was annotated with {'another' if used else 'no'} parties file "
+                                     f"than {parties.name}; annotate again with --parties {parties}")
+    else:
+        annotations = out_dir / "annotations.parquet"
+        run = annotate_corpus([input_path], annotations, parties, jobs=jobs, progress=progress)
+        if progress:
+            print(run.summary(), file=sys.stderr)
+    for stale in out_dir.glob("metrics/*.json"):
+        stale.unlink()
+    logs = out_dir / "logs"
+    logs.mkdir(exist_ok=True)
+    params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "",
+              "output_dir": str(out_dir), "annotations_path": str(annotations), "group_by": group_by,
+              "reports_dir": str(out_dir.parent)}
+    results = []
+    for nb in notebooks:
+        seconds, error = _execute_notebook(nb, out_dir / nb.name, params, logs / f"{nb.stem}.log")
+        results.append(NotebookResult(nb.stem, out_dir / nb.name, seconds, error))
+        if error:
+            for html in out_dir.glob("*.html"):
+                html.unlink()  # no partial HTML: a report set is whole or absent
+            raise NotebookFailed(f"{nb.name} failed at {error} (executed notebook kept: {out_dir / nb.name})")
+    metrics = {"provenance": provenance(input_path, parties, {}), "notebooks": {}}
+    metrics["provenance"]["parameters"] = {
+        "input_path": input_path.name, "parties_path": parties.name if parties else None,
+        "include_code": include_code, "group_by": group_by,
+    }
+    metrics["provenance"]["annotations"] = {
+        k: v for k, v in json.loads((annotations / MANIFEST).read_text(encoding="utf-8")).items()
+        if k in ("annotated", "skipped", "words", "skipped_reasons")
+    }
+    for r in results:
+        side = out_dir / "metrics" / f"{r.name}.json"
+        metrics["notebooks"][r.name] = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+    with atomic_text(out_dir / "metrics.json") as fh:
+        fh.write(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    with atomic_text(out_dir / "run.json") as fh:
+        fh.write(json.dumps({
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "seconds_total": round(time.time() - started, 2),
+            "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
+        }, indent=2) + "\n")
+    for r in results:
+        with atomic_text(out_dir / f"{r.name}.html") as fh:
+            fh.write(to_html(r.executed, include_code))
+    with atomic_text(out_dir / "index.html") as fh:
+        fh.write(index_html(results, metrics, input_path.name))
+    return metrics
+
+
+def _execute_notebook(notebook: Path, output: Path, parameters: dict[str, Any], log: Path) -> tuple[float, str | None]:
+    """Run one notebook with papermill; ``(seconds, error or None)``. Kernel chatter goes to ``log``."""
+    import logging
+    import time
+
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    env = {"PYTHONWARNINGS": "ignore", "MPLBACKEND": "agg", "TQDM_DISABLE": "1"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # the kernel inherits them: no warnings or progress bars in the HTML
+    t0 = time.perf_counter()
+    sys.stderr.flush()
+    log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    saved_fd = os.dup(2)
+    try:
+        # Kernel start-up chatter goes to the log (the kernel inherits file descriptor 2).
+        os.dup2(log_fd, 2)
+        logging.disable(logging.WARNING)
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                            cwd=str(notebook.parent), progress_bar=False, log_output=False)
+    except PapermillExecutionError as exc:
+        return time.perf_counter() - t0, f"cell {exc.cell_index + 1} (execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # noqa: BLE001 - kernel died, bad notebook JSON, ...
+        return time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(log_fd)
+        logging.disable(logging.NOTSET)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return time.perf_counter() - t0, None
+
+
 __all__ = [
     "DEFAULT_PARTITION_SIZE", "CorpusRun", "annotate_corpus", "annotate_partition", "measures_row",
     "iter_records", "iter_partitions", "read_measures", "read_skipped", "read_spans", "read_corpus_annotations",
-    "iter_corpus_annotations", "documents_table",
+    "iter_corpus_annotations", "documents_table", "corpus_input", "run_corpus_report",
 ]

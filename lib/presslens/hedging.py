@@ -333,7 +333,11 @@ class _Sentence:
 
     def __init__(self, text: str, tokens: Sequence[tuple[int, int, str | None]]) -> None:
         self.tokens = [(int(s), int(e)) for s, e, _ in tokens]
-        self.raw = [normalise_same_length(text[s:e]) for s, e in self.tokens]
+        # One translation for the sentence (it maps one character to one, so
+        # slicing after it equals translating each token).
+        base = min(s for s, _ in self.tokens) if self.tokens else 0
+        norm = normalise_same_length(text[base:max(e for _, e in self.tokens)]) if self.tokens else ""
+        self.raw = [norm[s - base:e - base] for s, e in self.tokens]
         self.forms = [r.lower() for r in self.raw]
         self.tags = [t or "" for _, _, t in tokens]
 
@@ -884,18 +888,19 @@ def _layer(doc: Document, name: str) -> pd.DataFrame:
 # ------------------------------------------------------------- the layers
 
 def _sentence_tokens(doc: Document) -> list[tuple[int, int, str, list[tuple[int, int, str | None]]]]:
-    """Sentences ``(start, end, label, tokens)`` with their tokens, in order."""
+    """Sentences ``(start, end, label)`` with their tokens ``(start, end, tag)``, in order."""
     sents = _layer(doc, "sentence")
     toks = _layer(doc, "token")
-    t_start = toks["start"].to_numpy()
-    t_end = toks["end"].to_numpy()
-    t_tag = toks["label"].tolist()
-    out = []
-    for s, e, label in sents[["start", "end", "label"]].itertuples(index=False):
-        lo = int(np.searchsorted(t_start, s, side="left"))
-        hi = int(np.searchsorted(t_start, e, side="left"))
-        out.append((int(s), int(e), label, [(int(t_start[k]), int(t_end[k]), t_tag[k]) for k in range(lo, hi)]))
-    return out
+    if not len(sents):
+        return []
+    s_start, s_end, s_label = sents["start"].tolist(), sents["end"].tolist(), sents["label"].tolist()
+    # Python lists sliced per sentence: numpy scalar indexing per token costs more than the matching.
+    t_start_np = toks["start"].to_numpy()
+    lo = np.searchsorted(t_start_np, s_start, side="left").tolist()
+    hi = np.searchsorted(t_start_np, s_end, side="left").tolist()
+    t_start, t_end, t_tag = toks["start"].tolist(), toks["end"].tolist(), toks["label"].tolist()
+    return [(s, e, label, list(zip(t_start[a:b], t_end[a:b], t_tag[a:b])))
+            for s, e, label, a, b in zip(s_start, s_end, s_label, lo, hi)]
 
 
 def add_hedges(doc: Document, lexicon: HedgeLexicon | None = None) -> Document:
