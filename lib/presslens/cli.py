@@ -41,12 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     ann.set_defaults(func=cmd_annotate)
 
     rep = sub.add_parser("report", help="run the report notebooks and write HTML, index.html and metrics.json")
-    rep.add_argument("input", metavar="INPUT", help="article (.txt, .html) to report on")
+    rep.add_argument("input", metavar="INPUT",
+                     help="article (.txt, .html) to report on; or a corpus (.jsonl, .csv, folder of articles) "
+                          "or a corpus folder written by `annotate --out DIR.parquet` for the corpus report")
     rep.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
     rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/INPUT-NAME)")
     rep.add_argument("--include-code", action="store_true", help="show the notebooks' code in the HTML")
     rep.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run in parallel (default: cores)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.add_argument("--group-by", default="outlet", metavar="COLUMN",
+                     help="corpus report: compare groups of this metadata column (default outlet)")
     rep.set_defaults(func=cmd_report)
 
     ev = sub.add_parser("evaluate", help="measure accuracy against gold data")
@@ -139,6 +143,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("reports") / Path(args.input).stem
     if args.jobs is not None and args.jobs < 1:
         raise PresslensError("--jobs must be at least 1")
+    # Corpus mode (issue 7): a corpus or an annotation folder gets the corpus
+    # report; --jobs is then the number of annotation workers (Dask).
+    from .corpus import corpus_input
+
+    if Path(args.input).exists() and corpus_input(args.input):
+        from .corpus import run_corpus_report
+
+        metrics = run_corpus_report(args.input, out, args.parties, args.include_code, jobs=args.jobs or 1,
+                                    group_by=args.group_by, progress=not args.quiet)
+        if not args.quiet:
+            print(f"{len(metrics['notebooks'])} corpus report(s) written: {out / 'index.html'}")
+        return 0
     metrics = run_report(args.input, out, args.parties, args.include_code, args.jobs, progress=not args.quiet)
     if not args.quiet:
         print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
