@@ -224,7 +224,8 @@ def evaluate(parser: P.DependencyParser, trees) -> dict:
 def main(argv: list[str] | None = None) -> int:
     data = ewt_dir()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train", type=Path, default=data / "en_ewt-ud-train.conllu")
+    ap.add_argument("--train", type=Path, nargs="+", default=[data / "en_ewt-ud-train.conllu"],
+                    help="training treebank(s); the shipped model: train and dev, epochs chosen on dev first")
     ap.add_argument("--dev", type=Path, default=data / "en_ewt-ud-dev.conllu")
     ap.add_argument("--test", type=Path, default=data / "en_ewt-ud-test.conllu")
     ap.add_argument("--out", type=Path, default=P.MODEL_PATH)
@@ -238,15 +239,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--explore-p", type=float, default=0.9, help="dynamic oracle: chance of following a mistake")
     ap.add_argument("--dev-every", type=int, default=1, help="report dev scores every N epochs (0: never)")
     args = ap.parse_args(argv)
-    for p in (args.train, args.dev, args.test):
+    for p in (*args.train, args.dev, args.test):
         if not p.is_file():
             ap.error(f"no such file: {p} (set PRESSLENS_EWT_DIR?)")
 
     t_start = time.perf_counter()
-    trees = tagged_trees(args.train)
+    trees = [t for path in args.train for t in tagged_trees(path)]
     proj = [t for t in trees if P.is_projective(t[2]) and sum(h == 0 for h in t[2]) == 1]
     dev = tagged_trees(args.dev)
-    print(f"train {args.train.name}: {len(trees)} sentences, {len(proj)} projective with one root used; "
+    print(f"train {', '.join(p.name for p in args.train)}: {len(trees)} sentences, {len(proj)} projective with one root used; "
           f"dev {len(dev)} sentences", flush=True)
     labels = sorted({r for t in proj for r in t[3]})
     fid, counts, flat, off, gold, keys, masks = collect_states(proj, labels)
@@ -263,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     C = masks.shape[1]
     K = len(names)
     print(f"{K} features seen >= {args.min_count} times, {C} classes", flush=True)
-    meta = {"train": args.train.name, "epochs": args.epochs, "min_count": args.min_count, "seed": args.seed,
+    meta = {"train": "+".join(p.name for p in args.train), "epochs": args.epochs, "min_count": args.min_count, "seed": args.seed,
             "scale": args.scale, "tags": "presslens default tagger", "states": int(len(gold)), "oracle": args.oracle}
     if args.oracle == "dynamic":
         meta.update(explore_from=args.explore_from, explore_p=args.explore_p)

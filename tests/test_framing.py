@@ -192,3 +192,24 @@ def test_alias_matching_rules():
     # Longest alias first, compounds keep their stance, case-sensitive unless marked, whole words only.
     assert found == [("Afghan Taliban government", None), ("Afghan Taliban", "pro"), ("US", None),
                      ("washington", None), ("US", "anti")]
+
+
+def test_article_highlights_are_escaped_and_in_party_colours():
+    from presslens import display as show
+
+    cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan <PK>", "aliases": ["Pakistan"]}}})
+    doc = add_mentions(annotate_text("Militants <script>alert(1)</script> attacked Pakistan & its allies."), cfg)
+    html = show.party_highlights(doc, {"pk": "Pakistan <PK>"})
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; its allies" in html
+    colour = show.party_colours(["pk"])["pk"]
+    assert colour in html and "Pakistan &lt;PK&gt;" in html
+
+
+def test_methods_note_quotes_the_validation_figures(tmp_path):
+    path = tmp_path / "figures.json"
+    path.write_text(json.dumps({"roles": {"accuracy": 0.9128, "n": 3247, "uas": 0.85},
+                                "tone": {"macro_f1": 0.671, "n": 1476, "vader_macro_f1": 0.496},
+                                "article_mentions": {"found": 30, "n_gold": 30, "role_right": 29}}), encoding="utf-8")
+    note = framing.methods_note(path)
+    assert "91.3%" in note and "3,247" in note and "0.671" in note and "0.496" in note and "30 of 30" in note
+    assert "VALIDATION.md" in framing.methods_note(tmp_path / "missing.json")
