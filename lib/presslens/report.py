@@ -18,27 +18,23 @@ machine-readable sidecar next to each executed notebook.
 from __future__ import annotations
 
 import hashlib
-import logging
 import json
 import math
 import os
 import platform
-import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .errors import PresslensError
+from .errors import InputError, PresslensError
+from .notebook_runner import Job, Outcome, run_notebooks, to_html  # noqa: F401 - to_html is part of the API
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 KEY_PACKAGES = ("nltk", "numpy", "pandas", "matplotlib", "papermill", "nbconvert", "trafilatura", "pyarrow")
 
 
@@ -129,64 +125,53 @@ def discover_notebooks(folder: Path = NOTEBOOK_DIR, scope: str = "article") -> l
                   if not p.name.startswith(".") and notebook_scope(p) == scope)
 
 
-@dataclass
-class NotebookResult:
-    name: str
-    executed: Path
-    seconds: float
-    error: str | None = None
+NotebookResult = Outcome  # the outcome of one notebook: name, executed path, seconds, error
 
 
-def _execute(notebook: str, output: str, parameters: dict[str, Any], cwd: str, log: str) -> tuple[float, str | None]:
-    """Run one notebook in its own kernel (called in a worker process)."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+def _annotate_to(docs: list, config: Any, path: str) -> None:
+    """Annotate and write the annotations file the notebooks wait for (runs in a child process)."""
+    from .export import write_jsonl
+    from .pipeline import annotate_documents
 
-    os.environ["PYTHONWARNINGS"] = "ignore"  # the kernel inherits it: no warnings in the HTML
-    os.environ.setdefault("MPLBACKEND", "agg")
-    # Kernel start-up chatter goes to a log file beside the report, not the
-    # researcher's terminal (the kernel inherits this process's stderr).
-    log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(log_fd, 2)
-    logging.disable(logging.WARNING)
-    t0 = time.perf_counter()
     try:
-        pm.execute_notebook(
-            notebook, output, parameters=parameters, kernel_name="python3", cwd=cwd,
-            progress_bar=False, log_output=False, report_mode=False,
-        )
-    except PapermillExecutionError as exc:
-        return time.perf_counter() - t0, f"cell {exc.cell_index + 1} (execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
-    except Exception as exc:  # kernel died, bad notebook JSON, ...
-        return time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"
-    return time.perf_counter() - t0, None
+        write_jsonl(annotate_documents(docs, config), path)
+    except BaseException as exc:
+        Path(f"{path}.error").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        raise
+    finally:
+        Path(f"{path}.pending").unlink(missing_ok=True)
 
 
-def _execute_and_render(notebook: str, output: str, parameters: dict[str, Any], cwd: str, log: str,
-                        html_part: str, include_code: bool) -> tuple[float, str | None]:
-    """Run one notebook, then render its HTML to ``html_part`` in the same worker (renders run in parallel)."""
-    seconds, error = _execute(notebook, output, parameters, cwd, log)
-    if error is None:
-        Path(html_part).write_text(to_html(Path(output), include_code), encoding="utf-8")
-    return seconds, error
+def _start_annotation(docs: list, config: Any, path: Path):
+    """Annotate in a child process while this one imports papermill and starts the kernels.
+
+    With ``fork`` the child starts with presslens already imported; the two
+    cores then share the work instead of taking turns.
+    """
+    import multiprocessing
+
+    Path(f"{path}.pending").touch()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    proc = multiprocessing.get_context(method).Process(target=_annotate_to, args=(docs, config, str(path)),
+                                                       name="presslens-annotate", daemon=True)
+    proc.start()
+    return proc
 
 
-def to_html(executed: Path, include_code: bool = False) -> str:
-    """Render an executed notebook as offline HTML (no CDN scripts)."""
-    import nbformat
-    from nbconvert import HTMLExporter
+def _finish_annotation(proc, path: Path) -> None:
+    """Wait for the annotating child; one that died without a word leaves an error for the kernels."""
+    proc.join()
+    error = Path(f"{path}.error")
+    if proc.exitcode != 0 and not error.exists():
+        error.write_text(f"the annotating process exited with status {proc.exitcode}", encoding="utf-8")
+    Path(f"{path}.pending").unlink(missing_ok=True)
+    if error.exists():
+        raise PresslensError(f"{path.name}: annotation failed: {error.read_text(encoding='utf-8').strip()}")
 
-    nb = nbformat.read(executed, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            # stderr carries warnings and log noise, never report content.
-            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    exporter = HTMLExporter(template_name="presslens", extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.exclude_input = not include_code
-    exporter.exclude_input_prompt = not include_code
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+
+def default_jobs(n_notebooks: int) -> int:
+    """Kernels run at once by default: one per notebook (they mostly wait), at least one per core."""
+    return max(1, n_notebooks, os.cpu_count() or 1)
 
 
 def run_report(
@@ -198,137 +183,298 @@ def run_report(
     notebooks: Sequence[Path] | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Execute the report notebooks on one input and write HTML, index and metrics."""
+    """Execute the report notebooks on one article and write HTML, ``index.html`` and ``metrics.json``.
+
+    >>> metrics = run_report("data/articles/pakistan-afghan-istanbul-talks.txt", "reports/talks",
+    ...                      "data/parties/pakistan-afghanistan.yml")  # doctest: +SKIP
+    """
+    started = time.time()
+    t0 = time.perf_counter()
     from .ingest import read_documents
     from .parties import load_parties
 
     input_path = Path(input_path).resolve()
     out_dir = Path(out_dir).resolve()
     parties = Path(parties_path).resolve() if parties_path else None
-    # Bad input fails here, before any kernel starts, with annotate's errors.
-    docs = read_documents([input_path])
+    # Bad input fails here, before any kernel starts, with annotate's errors
+    # (and in annotate's order: the parties file, then the input).
     config = load_parties(parties)
+    docs = read_documents([input_path])
+    if len(docs) != 1:
+        raise InputError(input_path, f"a report is about one article, this input holds {len(docs)} "
+                                     "(compare a corpus with notebooks/04_corpus_comparison)")
     notebooks = list(notebooks or discover_notebooks())
     if not notebooks:
         raise PresslensError(f"{NOTEBOOK_DIR}: no report notebooks found")
+    jobs = jobs or default_jobs(len(notebooks))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     logs = out_dir / "logs"
     logs.mkdir(exist_ok=True)
-    for stale in out_dir.glob("metrics/*.json"):
-        stale.unlink()
-    # Annotate once here; every notebook reads the same annotations instead
-    # of loading the models and annotating again in its own kernel.
-    from .export import write_jsonl
-    from .pipeline import annotate_documents
-
     annotations = out_dir / "annotations.jsonl"
-    pending = Path(f"{annotations}.pending")
-    failed_marker = Path(f"{annotations}.error")
-    annotations.unlink(missing_ok=True)
-    failed_marker.unlink(missing_ok=True)
-    pending.touch()
+    for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html"),
+                  annotations, Path(f"{annotations}.error")]:
+        stale.unlink(missing_ok=True)
+    # The kernels start while the article is annotated, once for all of
+    # them; they wait for the file (see presslens.wait_for_annotations).
+    annotator = _start_annotation(docs, config, annotations)
+
+    prov = provenance(input_path, parties, {"input_path": input_path.name,
+                                            "parties_path": parties.name if parties else None,
+                                            "include_code": include_code})
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir),
               "annotations_path": str(annotations)}
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(notebooks)))
-    results: list[NotebookResult] = []
-    started = time.time()
+    titles = {nb.stem: notebook_title(nb) for nb in notebooks}
+    html_parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+    footer = provenance_html(prov, when)
+    jobs_list = [Job(nb, out_dir / nb.name, html_parts[nb.stem], params, nb.parent, logs / f"{nb.stem}.log",
+                     {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
+                      "title": f"{titles[nb.stem]} · {input_path.name} · presslens"})
+                 for nb in notebooks]
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(notebooks), desc="running notebooks", unit="nb", file=sys.stderr)
-    html_parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            pool.submit(_execute_and_render, str(nb), str(out_dir / nb.name), params, str(nb.parent),
-                        str(logs / f"{nb.stem}.log"), str(html_parts[nb.stem]), include_code): nb
-            for nb in notebooks
-        }
-        # The kernels start up while the article is annotated here, once for
-        # all of them; they wait for the file (see presslens.wait_for_annotations).
-        try:
-            write_jsonl(annotate_documents(docs, config), annotations)
-        except BaseException as exc:
-            failed_marker.write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
-            raise
-        finally:
-            pending.unlink(missing_ok=True)
-        for fut in as_completed(futures):
-            nb = futures[fut]
-            seconds, error = fut.result()
-            results.append(NotebookResult(nb.stem, out_dir / nb.name, seconds, error))
-            if bar:
-                bar.update(1)
-                bar.set_postfix_str(nb.stem)
-    if bar:
-        bar.close()
-    results.sort(key=lambda r: r.name)
+        bar = tqdm(total=len(notebooks), desc="running notebooks", unit="notebook", file=sys.stderr)
+
+    def done(outcome: Outcome) -> None:
+        if bar:
+            bar.set_postfix_str(f"{outcome.name} {'failed' if outcome.error else 'done'}", refresh=False)
+            bar.update(1)
+
+    try:
+        results = run_notebooks(jobs_list, jobs, include_code, on_done=done)
+    finally:
+        if bar:
+            bar.close()
+        if annotator.is_alive() and not Path(f"{annotations}.pending").exists():
+            annotator.join(5)
+        if annotator.is_alive():
+            annotator.terminate()
     failed = [r for r in results if r.error]
+    try:
+        _finish_annotation(annotator, annotations)
+    except PresslensError:
+        _discard_html(out_dir, html_parts.values())
+        raise
     if failed:
-        for r in [*out_dir.glob("*.html"), *html_parts.values()]:
-            r.unlink(missing_ok=True)  # no partial HTML: a report set is whole or absent
+        _discard_html(out_dir, html_parts.values())  # no partial HTML: a report set is whole or absent
         first = failed[0]
         raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
 
-    metrics = {"provenance": provenance(input_path, parties, {}), "notebooks": {}}
-    metrics["provenance"]["parameters"] = {
-        "input_path": input_path.name, "parties_path": parties.name if parties else None, "include_code": include_code,
-    }
+    metrics = {"provenance": prov, "notebooks": {}}
     for r in results:
         side = out_dir / "metrics" / f"{r.name}.json"
         metrics["notebooks"][r.name] = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
     _write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    _write_text(out_dir / "run.json", json.dumps({
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "seconds_total": round(time.time() - started, 2),
-        "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
-    }, indent=2) + "\n")
     for r in results:
         os.replace(html_parts[r.name], out_dir / f"{r.name}.html")
-    _write_text(out_dir / "index.html", index_html(results, metrics, input_path.name))
+    _write_text(out_dir / "index.html", index_html(results, metrics, article_headline(annotations), titles, when, config))
+    # Timings live here, apart from metrics.json, which stays byte-identical across runs.
+    _write_text(out_dir / "run.json", json.dumps({
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds_total": round(time.perf_counter() - t0, 2),
+        "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
+        "jobs": jobs,
+    }, indent=2) + "\n")
     return metrics
+
+
+def article_headline(annotations: Path) -> str:
+    """The article's headline (or its id) from the annotations file."""
+    from .export import read_jsonl_annotations
+
+    doc = read_jsonl_annotations(annotations)[0]
+    sentences = doc.layer("sentence")
+    head = sentences[sentences["label"] == "headline"] if len(sentences) else sentences
+    if len(head):
+        return " ".join(doc.text[int(head["start"].iloc[0]):int(head["end"].iloc[0])].split())
+    return doc.doc_id
+
+
+def _discard_html(out_dir: Path, parts) -> None:
+    for f in [*out_dir.glob("*.html"), *parts]:
+        Path(f).unlink(missing_ok=True)
+
+
+def notebook_title(path: Path) -> str:
+    """The first heading of a notebook's first markdown cell ("Sourcing density")."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        cells = []
+    for cell in cells[:1]:
+        for line in "".join(cell.get("source", "")).splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return path.stem.split("_", 1)[-1].replace("_", " ").capitalize()
 
 
 def _write_text(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
+    os.chmod(tmp, 0o644)  # reports are made to be shared
     os.replace(tmp, path)
 
 
-HEADLINE_KEYS = {
-    "01_sourcing_density": [("attributions_per_100_words", "attributions per 100 words"), ("anonymous_share", "anonymous share")],
-    "02_hedged_claims": [("hedged_claim_share", "hedged claims"), ("hedges_per_100_words", "hedges per 100 words")],
-    "03_party_framing": [("parties_mentioned", "parties mentioned")],
+#: The index's side-by-side overview: per report, the figures shown (metrics key, label, format).
+#: A report may instead record its own ``headline`` (a list of [label, value] or a mapping).
+OVERVIEW = {
+    "01_sourcing_density": [
+        ("attributions_per_100_words", "attributions per 100 words", "{:.2f}"),
+        ("share_body_sentences_with_attribution", "body sentences carrying an attribution", "{:.0%}"),
+        ("share_body_chars_in_content", "of the body text is attributed content", "{:.0%}"),
+        ("anonymous_share", "of attributions from unnamed sources or officials", "{:.0%}"),
+        ("distinct_sources", "distinct sources", "{:.0f}"),
+    ],
+    "02_hedged_claims": [
+        ("hedged_claim_share", "of claims hedged", "{:.0%}"),
+        ("hedges_per_100_words", "hedges per 100 words", "{:.2f}"),
+        ("boosters_per_100_words", "boosters per 100 words", "{:.2f}"),
+        ("hedged_share_attributed", "of attributed claims hedged", "{:.0%}"),
+        ("hedged_share_unattributed", "of unattributed claims hedged", "{:.0%}"),
+    ],
+    "03_party_framing": [("parties_mentioned", "parties mentioned", "{:.0f}")],
 }
 
+_INDEX_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:72em;margin:1.5em auto;padding:0 1.2em;color:#222;line-height:1.45}
+header .kicker{color:#667;font-size:.9em;margin:0}
+h1{font-size:1.6em;margin:.2em 0 .3em 0} h2{font-size:1.2em;margin:1.4em 0 .5em 0}
+.overview{display:grid;grid-template-columns:repeat(auto-fit,minmax(17em,1fr));gap:1em}
+section.report{border:1px solid #ccd;border-radius:8px;padding:.4em 1.1em 1em 1.1em;background:#f7f8fc}
+section.report h2{margin:.5em 0 .6em 0;font-size:1.15em}
+section.report ul{list-style:none;padding:0;margin:0}
+section.report li{margin:.4em 0;font-size:.95em;display:flex;gap:.7em;align-items:baseline}
+section.report li b{flex:0 0 auto;min-width:3.4em;font-size:1.25em;color:#223}
+a{color:#1f5fa8} .more{display:inline-block;margin-top:.6em;font-size:.9em}
+table.parties{border-collapse:collapse;font-size:.92em;margin:.3em 0}
+table.parties th,table.parties td{border-bottom:1px solid #dde;padding:.35em .8em;text-align:right}
+table.parties th:first-child,table.parties td:first-child{text-align:left}
+table.parties thead th{background:#eef0f7;font-weight:600;vertical-align:bottom}
+.note{color:#667;font-size:.85em;max-width:60em}
+footer{margin-top:2em;border-top:1px solid #dde;padding-top:.6em;color:#556;font-size:.85em}
+footer table{border-collapse:collapse} footer td{padding:.1em .8em .1em 0;vertical-align:top}
+footer code{font-size:.95em}
+"""
 
-def index_html(results: Sequence[NotebookResult], metrics: Mapping[str, Any], input_name: str) -> str:
-    """A small offline index page linking the reports with their headline figures."""
-    from . import __version__
+
+def index_html(results: Sequence[NotebookResult], metrics: Mapping[str, Any], headline: str,
+               titles: Mapping[str, str] | None = None, when: str = "", parties: Any = None) -> str:
+    """The offline index page: the three measures side by side, each linking to its report, and the provenance.
+
+    The figures, word count and per-party rows come from what the notebooks
+    recorded (``metrics["notebooks"]``).
+    """
     from .display import escape
 
-    rows = []
+    titles = titles or {}
+    figures = metrics["notebooks"]
+    sections = []
     for r in results:
-        figs = metrics["notebooks"].get(r.name, {})
-        shown = figs.get("headline") or {label: figs.get(key) for key, label in HEADLINE_KEYS.get(r.name, []) if key in figs}
-        cells = "".join(f"<li><b>{escape(_fmt(v))}</b> {escape(str(k))}</li>" for k, v in shown.items())
-        title = figs.get("title") or r.name.split("_", 1)[-1].replace("_", " ").capitalize()
-        rows.append(f'<section class="report"><h2><a href="{escape(r.name)}.html">{escape(str(title))}</a></h2><ul>{cells}</ul></section>')
-    prov = metrics["provenance"]
+        figs = figures.get(r.name, {})
+        items = [f"<li><b>{escape(value)}</b> {escape(label)}</li>" for label, value in _overview_items(r.name, figs)]
+        title = titles.get(r.name) or figs.get("title") or r.name
+        sections.append(
+            f'<section class="report" id="{escape(r.name)}"><h2><a href="{escape(r.name)}.html">{escape(str(title))}</a></h2>'
+            f'<ul>{"".join(items)}</ul><a class="more" href="{escape(r.name)}.html">the full report, with the evidence &rarr;</a></section>')
+    facts = []
+    src = figures.get("01_sourcing_density", {})
+    if "words" in src:
+        facts.append(f"{int(src['words'])} words in {int(src.get('body_sentences', 0))} body sentences")
+    name = metrics["provenance"]["input"]["name"]
+    party_table = _party_table(figures, parties)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>presslens reports: {escape(input_name)}</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}} section.report{{border:1px solid #ccd;border-radius:6px;padding:.2em 1em;margin:1em 0;background:#f7f8fc}} footer{{color:#667;font-size:.85em}}</style>
-</head><body>
-<h1>presslens reports: {escape(input_name)}</h1>
-{''.join(rows)}
-<footer>presslens {escape(__version__)}; input SHA-256 {escape(str(prov['input']['sha256']))}; figures in <a href="metrics.json">metrics.json</a>.</footer>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>presslens: {escape(name)}</title><style>{_INDEX_CSS}</style></head><body>
+<header><p class="kicker">presslens report · <code>{escape(name)}</code>{' · ' + escape(facts[0]) if facts else ''}</p>
+<h1>{escape(headline)}</h1></header>
+<h2>At a glance</h2>
+<div class="overview">{''.join(sections)}</div>
+{party_table}
+<p class="note">Headline and page boilerplate are excluded from every figure. Each report shows the evidence behind its
+figures (tables and the article with the counted passages highlighted) and how they were measured.
+Every figure is also in <a href="metrics.json">metrics.json</a>.</p>
+{provenance_html(metrics["provenance"], when)}
 </body></html>
 """
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.1%}" if 0 <= value <= 1 else f"{value:.2f}"
-    return str(value)
+def _overview_items(name: str, figs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    items = []
+    for key, label, fmt in OVERVIEW.get(name, []):
+        value = figs.get(key)
+        if isinstance(value, (int, float)) and value == value:
+            items.append((label, fmt.format(value)))
+    head = figs.get("headline")
+    if isinstance(head, Mapping):
+        head = list(head.items())
+    for label, value in head or []:
+        if all(label != shown for shown, _ in items):
+            items.append((str(label), str(value)))
+    return items
+
+
+def _party_table(figures: Mapping[str, Any], parties: Any) -> str:
+    """One row per party mentioned: the three measures side by side."""
+    from .display import escape
+
+    framing = figures.get("03_party_framing", {})
+    sourcing = figures.get("01_sourcing_density", {})
+    hedging = figures.get("02_hedged_claims", {}).get("hedged_share_party", {}) or {}
+    ids = [p for p in (parties.ids if parties is not None else []) if (framing.get(f"{p}.mentions") or 0) > 0]
+    if not ids:
+        return ""
+
+    def pct(v: Any) -> str:
+        return f"{v:.0%}" if isinstance(v, (int, float)) and v == v else "–"
+
+    def signed(v: Any) -> str:
+        return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
+
+    rows = []
+    for p in sorted(ids, key=lambda p: -(framing.get(f"{p}.mentions") or 0)):
+        hedged = hedging.get(p, {}) if isinstance(hedging, Mapping) else {}
+        rows.append(
+            f"<tr><td>{escape(parties.label(p))}</td><td>{int(framing.get(f'{p}.mentions') or 0)}</td>"
+            f"<td>{pct(framing.get(f'{p}.agent_share'))}</td><td>{pct(framing.get(f'{p}.patient_share'))}</td>"
+            f"<td>{signed(framing.get(f'{p}.mean_tone'))}</td>"
+            f"<td>{pct(sourcing.get(f'voice_share_{p}', 0.0))}</td>"
+            f"<td>{pct(hedged.get('share'))}{' of ' + str(int(hedged['n'])) if hedged.get('n') else ''}</td></tr>")
+    return ("<h2>Each party across the three measures</h2>"
+            '<table class="parties"><thead><tr><th>party</th><th>mentions</th><th>acts</th><th>acted upon</th>'
+            "<th>mean tone<br>(−1…+1)</th><th>attributions it voices</th><th>claims naming it hedged</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _nav_html(current: str, titles: Mapping[str, str]) -> str:
+    """Links from a report to the index and to its sibling reports."""
+    from .display import escape
+
+    links = ['<a href="index.html">&larr; all reports for this article</a>']
+    for name, title in titles.items():
+        links.append(f"<b>{escape(title)}</b>" if name == current else f'<a href="{escape(name)}.html">{escape(title)}</a>')
+    return '<nav class="pl-nav">' + " · ".join(links) + "</nav>"
+
+
+def provenance_html(prov: Mapping[str, Any], when: str = "", seconds: float | None = None) -> str:
+    """The "how this was made" footer of the index and of every report."""
+    from .display import escape
+
+    inp = prov.get("input") or {}
+    par = prov.get("parties") or {}
+    rows = [("presslens", escape(str(prov.get("presslens")))),
+            ("article", f"<code>{escape(str(inp.get('name')))}</code> SHA-256 <code>{escape(str(inp.get('sha256')))}</code>")]
+    if par:
+        rows.append(("parties", f"<code>{escape(str(par.get('name')))}</code> SHA-256 <code>{escape(str(par.get('sha256')))}</code>"))
+    rows.append(("parameters", escape(", ".join(f"{k}={v}" for k, v in (prov.get("parameters") or {}).items()))))
+    rows.append(("software", escape(f"Python {prov.get('python')}; " + ", ".join(
+        f"{k} {v}" for k, v in (prov.get("packages") or {}).items() if v))))
+    rows.append(("lexicons and models", "; ".join(
+        f"{escape(k)} <code>{escape(v[:12])}</code>" for k, v in (prov.get("resources") or {}).items())))
+    if when:
+        rows.append(("run", escape(when + (f", {seconds:.1f} s" if seconds is not None else ""))))
+    body = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    return f'<footer class="pl-provenance"><b>How this was made</b><table>{body}</table></footer>'

@@ -1,0 +1,172 @@
+"""Execute notebooks with papermill, one kernel each, and render them with nbconvert.
+
+Each notebook gets its own kernel, started as soon as its turn comes so that
+kernel start-up overlaps with papermill's import and with whatever the
+caller does meanwhile (``presslens report`` annotates the article). The
+notebooks run in threads of this process: papermill and nbconvert are
+imported once, and the waiting is on the kernels, which are separate
+processes. A kernel is killed as soon as its notebook is done; nothing in it
+is needed after the last cell.
+
+This module imports nothing from presslens, so ``benchmarks/report_speed.py``
+runs its floor (trivial notebooks) through exactly this code.
+
+>>> from presslens.notebook_runner import Job
+>>> Job("notebooks/01_sourcing_density.ipynb", "out/01_sourcing_density.ipynb").name
+'01_sourcing_density'
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+KERNEL_NAME = "python3"
+#: Environment of every kernel: warnings are report noise, never content.
+KERNEL_ENV = {"PYTHONWARNINGS": "ignore", "MPLBACKEND": "agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+              "TQDM_DISABLE": "1"}
+
+
+@dataclass
+class Job:
+    """One notebook to run: where it is, where the executed copy and its HTML go."""
+
+    notebook: str | os.PathLike[str]
+    executed: str | os.PathLike[str]
+    html: str | os.PathLike[str] | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    cwd: str | os.PathLike[str] | None = None
+    log: str | os.PathLike[str] | None = None
+    #: passed to the HTML template as ``resources.presslens`` (the report's provenance footer)
+    html_resources: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return Path(self.notebook).stem
+
+
+@dataclass
+class Outcome:
+    name: str
+    executed: Path
+    seconds: float
+    error: str | None = None
+    html: Path | None = None
+
+
+_import_lock = threading.Lock()
+
+
+def _papermill():
+    with _import_lock:  # one thread imports, the others wait for it
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+    return papermill, PapermillExecutionError
+
+
+def _start_kernel(job: Job):
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    log = open(job.log, "wb") if job.log else open(os.devnull, "wb")  # noqa: SIM115 - closed in _run_one
+    env = {**os.environ, **KERNEL_ENV}
+    cwd = str(job.cwd or Path(job.notebook).resolve().parent)
+    km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
+    return km, log
+
+
+def _run_one(job: Job, include_code: bool) -> Outcome:
+    t0 = time.perf_counter()
+    executed = Path(job.executed)
+    km, log = _start_kernel(job)
+    error = None
+    try:
+        pm, PapermillExecutionError = _papermill()
+        try:
+            # No save after every cell: each save re-validates the whole
+            # notebook; the executed notebook is written once at the end,
+            # and with the failing cell's traceback when a cell raises.
+            pm.execute_notebook(
+                str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
+                progress_bar=False, log_output=False, report_mode=False, request_save_on_cell_execute=False,
+                start_timeout=120,
+            )
+        except PapermillExecutionError as exc:
+            error = f"cell {exc.cell_index + 1} (execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
+        except Exception as exc:  # kernel died, bad notebook JSON, ...
+            error = f"{type(exc).__name__}: {exc}"
+    finally:
+        _stop_kernel(km)
+        log.close()
+    seconds = time.perf_counter() - t0
+    html = None
+    if error is None and job.html:
+        html = Path(job.html)
+        html.write_text(to_html(executed, include_code, {**job.html_resources, "seconds": round(seconds, 1)}),
+                        encoding="utf-8")
+    return Outcome(job.name, executed, seconds, error, html)
+
+
+def _stop_kernel(km) -> None:
+    try:
+        km.shutdown_kernel(now=True)
+    except Exception:  # already gone: nothing to stop
+        pass
+    try:
+        km.cleanup_resources()
+    except Exception:
+        pass
+
+
+def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False,
+                  on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run ``jobs``, at most ``parallel`` kernels at a time; outcomes in the order of ``jobs``.
+
+    A failing notebook does not stop the others; its outcome carries the
+    error (which cell, which exception) and the executed notebook is kept.
+    """
+    parallel = max(1, min(parallel, len(jobs)))
+    outcomes: dict[str, Outcome] = {}
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook") as pool:
+        futures = {pool.submit(_run_one, job, include_code): job for job in jobs}
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # the kernel did not even start
+                outcome = Outcome(job.name, Path(job.executed), 0.0, f"{type(exc).__name__}: {exc}")
+            outcomes[job.name] = outcome
+            if on_done:
+                on_done(outcome)
+    return [outcomes[job.name] for job in jobs]
+
+
+def to_html(executed: str | os.PathLike[str], include_code: bool = False,
+            resources: Mapping[str, Any] | None = None) -> str:
+    """Render an executed notebook as offline HTML: no CDN scripts, no stderr, code hidden by default."""
+    with _import_lock:
+        import nbformat
+        from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            # stderr carries warnings and log noise, never report content.
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    title = (resources or {}).get("title")
+    if title:
+        nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="presslens", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.exclude_input = not include_code
+    exporter.exclude_input_prompt = not include_code
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb, resources={"presslens": dict(resources or {})})
+    return body
