@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from nltk.tokenize.destructive import NLTKWordTokenizer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
 from .lexicons import lexicon_path, load_yaml, read_word_list
 from .spans import Document
 
@@ -130,6 +127,11 @@ class Segmenter:
         extra_boilerplate: Sequence[str | Path] = (),
         tagger=None,
     ) -> None:
+        # NLTK loads here, not at import: report notebooks import this module
+        # for its helpers and never segment (they read annotations).
+        from nltk.tokenize.destructive import NLTKWordTokenizer
+        from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
         params = PunktParameters()
         abbrevs = read_word_list(lexicon_path("abbreviations.txt")) + [a.lower().rstrip(".") for a in extra_abbreviations]
         params.abbrev_types = set(abbrevs)
