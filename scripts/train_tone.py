@@ -1,12 +1,13 @@
 """Train the target-level tone model on the NewsMTSC train split.
 
     .venv/bin/python scripts/train_tone.py                  # cross-validate the grid, train, save
-    .venv/bin/python scripts/train_tone.py --l2 10 --min-count 1   # one setting (the shipped one)
+    .venv/bin/python scripts/train_tone.py --l2 10 --min-count 1 --balance 0   # one setting
 
 Multinomial logistic regression with an L2 penalty, fitted by a small
 L-BFGS written here (numpy only, deterministic: no random state at all).
 Hyper-parameters are chosen by 5-fold cross-validation on train, folds
-grouped by sentence so the targets of one sentence never straddle folds.
+grouped by story (NewsMTSC's ids name the news story a sentence comes
+from), so each fold is a train-internal dev split of unseen stories.
 devtest is never read here: score it afterwards with
 ``presslens evaluate tone ../shared/data/newsmtsc/devtest_mt.jsonl``.
 """
@@ -168,12 +169,34 @@ def cross_validate(feats, y, groups, l2: float, min_count: int, folds: int = 5,
     return class_scores([LABELS[i] for i in pred], gold)["macro_f1"], pred
 
 
+def story_groups(path: str | Path) -> np.ndarray:
+    """The NewsMTSC story of every target (``allsides_ARTICLE_STORY_...`` ids), for grouped folds.
+
+    Sentences of one story (one event, reported by several outlets) share
+    wording and targets; keeping each story inside one fold makes the
+    cross-validation figure an estimate for *new* stories.
+    """
+    import json
+
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                parts = str(rec.get("primary_gid", "")).split("_")
+                story = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else len(out)
+                out.extend([story] * len(rec["targets"]))
+    return np.array(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", default=str(DEFAULT_TRAIN))
     ap.add_argument("--out", default=str(MODEL_PATH))
-    ap.add_argument("--l2", type=float, nargs="*", default=[10.0, 30.0])
-    ap.add_argument("--min-count", type=int, nargs="*", default=[1, 2])
+    ap.add_argument("--l2", type=float, nargs="*", default=[5.0, 10.0, 20.0])
+    ap.add_argument("--min-count", type=int, nargs="*", default=[1])
+    ap.add_argument("--balance", type=float, nargs="*", default=[0.0],
+                    help="class weighting: inverse class frequency to this power (0 none, 1 balanced)")
     ap.add_argument("--no-save", action="store_true")
     args = ap.parse_args(argv)
 
@@ -181,23 +204,26 @@ def main(argv: list[str] | None = None) -> int:
     data = read_newsmtsc(args.train)
     feats = featurize_many([(t, s, e, None) for t, s, e, _, _ in data])
     y = np.array([LABELS.index(g) for *_, g, _ in data])
-    groups = np.array([k for *_, k in data])
-    print(f"{len(data)} targets in {groups.max() + 1} sentences, features in {time.time() - t0:.1f}s", flush=True)
+    groups = story_groups(args.train)
+    if len(groups) != len(data):
+        raise SystemExit(f"{args.train}: {len(groups)} story ids for {len(data)} targets")
+    print(f"{len(data)} targets in {len(set(groups))} stories, features in {time.time() - t0:.1f}s", flush=True)
 
-    grid = [(l2, mc) for mc in args.min_count for l2 in args.l2]
+    grid = [(l2, mc, b) for mc in args.min_count for l2 in args.l2 for b in args.balance]
     results = []
-    for l2, mc in grid:
+    for l2, mc, b in grid:
         t1 = time.time()
-        f1, _ = cross_validate(feats, y, groups, l2, mc)
-        results.append((f1, l2, mc))
-        print(f"cv l2={l2:g} min_count={mc}: macro-F1 {f1:.4f} ({time.time() - t1:.0f}s)", flush=True)
-    best_f1, l2, mc = max(results, key=lambda r: (r[0], -r[1]))
-    print(f"best: l2={l2:g} min_count={mc} cv macro-F1 {best_f1:.4f}")
+        f1, _ = cross_validate(feats, y, groups, l2, mc, balance=b)
+        results.append((f1, l2, mc, b))
+        print(f"cv l2={l2:g} min_count={mc} balance={b:g}: macro-F1 {f1:.4f} ({time.time() - t1:.0f}s)", flush=True)
+    best_f1, l2, mc, b = max(results, key=lambda r: (r[0], r[1], -r[3]))
+    print(f"best: l2={l2:g} min_count={mc} balance={b:g} cv macro-F1 {best_f1:.4f}")
 
-    model = fit(feats, y, l2, mc)
+    model = fit(feats, y, l2, mc, balance=b)
     model.meta = {"data": "NewsMTSC train.jsonl (Hamborg & Donnay 2021)", "n_train": len(data),
-                  "l2": l2, "min_count": mc, "cv_folds": 5, "cv_macro_f1": round(best_f1, 4),
-                  "n_features": len(model.features)}
+                  "l2": l2, "min_count": mc, "balance": b, "cv_folds": 5, "cv_grouped_by": "story",
+                  "cv_macro_f1": round(best_f1, 4), "n_features": len(model.features),
+                  "features": "target-relative words, VADER valences, dependency role and verb (presslens parser)"}
     if not args.no_save:
         model.save(args.out)
         saved = ToneModel.load(args.out)

@@ -215,3 +215,20 @@ def test_evaluate_roles_and_tone_on_shared_data_json(capsys):
     tone = json.loads(out)["tone"]
     assert tone["model"]["n"] == 1476
     assert tone["model"]["macro_f1"] >= 0.65 and tone["model"]["macro_f1"] > tone["vader_sentence"]["macro_f1"]
+
+
+def test_export_coding_with_parties_fills_parties_and_roles(capsys, corpus, tmp_path):
+    from conftest import ROOT
+
+    out = tmp_path / "coding"
+    parties = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
+    code, _, _ = run_cli(capsys, "export-coding", str(corpus), "--sample", "4", "--seed", "1", "--out", str(out),
+                         "--parties", str(parties))
+    assert code == 0
+    with open(out / "coding_sheet.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    qatar = next(r for r in rows if r["sentence"].startswith("Qatar is mediating"))
+    assert qatar["tool_parties"] == "mediators" and qatar["tool_roles"] == "mediators:agent"
+    assert all(r[c] == "" for r in rows for c in ("has_attribution", "hedged", "parties", "roles"))
+    ann = (out / "attributions" / "a2.ann").read_text(encoding="utf-8")
+    assert "Mention" in ann and "Party" in ann and "Role" in ann
