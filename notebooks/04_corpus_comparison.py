@@ -28,11 +28,13 @@
 # and their means fragile.
 #
 # **Run it** in JupyterLab (edit the parameters cell), or headlessly:
-# annotate the corpus once with `presslens annotate CORPUS.jsonl --out DIR.parquet
-# --parties PARTIES.yml` (add `--jobs N` for a local Dask cluster), then
-# `papermill notebooks/04_corpus_comparison.ipynb out.ipynb -p annotations_path DIR.parquet`.
-# With `annotations_path` empty the notebook annotates `input_path` itself
-# (the small sample corpus by default).
+# `presslens report CORPUS.jsonl --parties PARTIES.yml [--group-by outlet] [--jobs N]`
+# annotates the corpus once into `OUT/annotations.parquet` (`--jobs N`: a
+# local Dask cluster) and runs this notebook on it;
+# `presslens report DIR.parquet` reuses a folder written by
+# `presslens annotate CORPUS --out DIR.parquet`. With `annotations_path`
+# empty the notebook annotates `input_path` itself (the small sample corpus
+# by default).
 
 # %% tags=["parameters"]
 input_path = "../data/corpora/sample/articles.jsonl"

@@ -36,8 +36,8 @@ def distribution(measures: pd.DataFrame, measure: str, by: str = "outlet", means
             v = rng.choice(v, max_points, replace=False)
             sampled = True
         jitter = rng.uniform(-0.15, 0.15, len(v))
-        ax.scatter(v, np.full(len(v), i) + jitter, s=14 if n <= 200 else 5, alpha=0.6 if n <= 200 else 0.25,
-                   color=PALETTE[i % len(PALETTE)], linewidths=0)
+        ax.scatter(v, np.full(len(v), i) + jitter, s=36 if n <= 200 else 8, alpha=0.7 if n <= 200 else 0.3,
+                   color=PALETTE[i % len(PALETTE)], linewidths=0, zorder=2)
         label = f"{name} (n={n:,})"
         if means is not None:
             row = means[(means["group"] == name) & (means["measure"] == measure)]
@@ -45,7 +45,7 @@ def distribution(measures: pd.DataFrame, measure: str, by: str = "outlet", means
                 r = row.iloc[0]
                 if not np.isnan(r["mean"]):
                     err = [[r["mean"] - r["ci_low"]], [r["ci_high"] - r["mean"]]] if not np.isnan(r["ci_low"]) else None
-                    ax.errorbar(r["mean"], i, xerr=err, fmt="D", color="black", ms=5, capsize=4, lw=1.2)
+                    ax.errorbar(r["mean"], i, xerr=err, fmt="D", color="black", ms=6, capsize=4, lw=1.2, zorder=3)
                 if r["small"]:
                     label += " · small"
         labels.append(label)

@@ -771,8 +771,12 @@ def run_corpus_report(
     """
     import time
 
-    from .report import NotebookFailed, NotebookResult, discover_notebooks, index_html, provenance, to_html
+    from .notebook_runner import Job, run_notebooks
+    from .report import (NotebookFailed, _nav_html, discover_notebooks, index_html, notebook_title, provenance,
+                         provenance_html)
 
+    started = time.time()
+    t0 = time.perf_counter()
     input_path = Path(input_path).resolve()
     out_dir = Path(out_dir).resolve()
     parties = Path(parties_path).resolve() if parties_path else None
@@ -783,8 +787,6 @@ def run_corpus_report(
     notebooks = discover_notebooks(scope="corpus")
     if not notebooks:
         raise PresslensError("no corpus report notebooks found (notebook metadata presslens.scope = corpus)")
-    started = time.time()
-    out_dir.mkdir(parents=True, exist_ok=True)
     if kind == "annotations":
         annotations = input_path
         manifest = json.loads((annotations / MANIFEST).read_text(encoding="utf-8"))
@@ -796,91 +798,60 @@ def run_corpus_report(
             if used != hashlib.sha256(parties.read_text(encoding="utf-8").encode()).hexdigest():
                 raise PresslensError(f"{annotations}: was annotated with {'another' if used else 'no'} parties file "
                                      f"than {parties.name}; annotate again with --parties {parties}")
+        out_dir.mkdir(parents=True, exist_ok=True)
     else:
+        out_dir.mkdir(parents=True, exist_ok=True)
         annotations = out_dir / "annotations.parquet"
         run = annotate_corpus([input_path], annotations, parties, jobs=jobs, progress=progress)
         if progress:
             print(run.summary(), file=sys.stderr)
-    for stale in out_dir.glob("metrics/*.json"):
-        stale.unlink()
     logs = out_dir / "logs"
     logs.mkdir(exist_ok=True)
+    for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html")]:
+        stale.unlink(missing_ok=True)
+    counts = {k: v for k, v in json.loads((annotations / MANIFEST).read_text(encoding="utf-8")).items()
+              if k in ("annotated", "skipped", "words", "skipped_reasons")}
+    prov = provenance(input_path, parties, {"input_path": input_path.name,
+                                            "parties_path": parties.name if parties else None,
+                                            "include_code": include_code, "group_by": group_by})
+    prov["annotations"] = counts
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "",
               "output_dir": str(out_dir), "annotations_path": str(annotations), "group_by": group_by,
               "reports_dir": str(out_dir.parent)}
-    results = []
-    for nb in notebooks:
-        seconds, error = _execute_notebook(nb, out_dir / nb.name, params, logs / f"{nb.stem}.log")
-        results.append(NotebookResult(nb.stem, out_dir / nb.name, seconds, error))
-        if error:
-            for html in out_dir.glob("*.html"):
-                html.unlink()  # no partial HTML: a report set is whole or absent
-            raise NotebookFailed(f"{nb.name} failed at {error} (executed notebook kept: {out_dir / nb.name})")
-    metrics = {"provenance": provenance(input_path, parties, {}), "notebooks": {}}
-    metrics["provenance"]["parameters"] = {
-        "input_path": input_path.name, "parties_path": parties.name if parties else None,
-        "include_code": include_code, "group_by": group_by,
-    }
-    metrics["provenance"]["annotations"] = {
-        k: v for k, v in json.loads((annotations / MANIFEST).read_text(encoding="utf-8")).items()
-        if k in ("annotated", "skipped", "words", "skipped_reasons")
-    }
+    titles = {nb.stem: notebook_title(nb) for nb in notebooks}
+    parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+    footer = provenance_html(prov, when)
+    jobs_list = [Job(nb, out_dir / nb.name, parts[nb.stem], params, nb.parent, logs / f"{nb.stem}.log",
+                     {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
+                      "title": f"{titles[nb.stem]} · {input_path.name} · presslens"})
+                 for nb in notebooks]
+    results = run_notebooks(jobs_list, 1, include_code)
+    failed = [r for r in results if r.error]
+    if failed:
+        for f in [*out_dir.glob("*.html"), *parts.values()]:
+            f.unlink(missing_ok=True)  # no partial HTML: a report set is whole or absent
+        first = failed[0]
+        raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
+    metrics = {"provenance": prov, "notebooks": {}}
     for r in results:
         side = out_dir / "metrics" / f"{r.name}.json"
         metrics["notebooks"][r.name] = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
     with atomic_text(out_dir / "metrics.json") as fh:
         fh.write(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    for r in results:
+        os.replace(parts[r.name], out_dir / f"{r.name}.html")
+    headline = f"Corpus comparison: {counts.get('annotated', 0):,} articles by {group_by}"
+    with atomic_text(out_dir / "index.html") as fh:
+        fh.write(index_html(results, metrics, headline, titles, when))
     with atomic_text(out_dir / "run.json") as fh:
         fh.write(json.dumps({
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-            "seconds_total": round(time.time() - started, 2),
+            "seconds_total": round(time.perf_counter() - t0, 2),
             "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
+            "jobs": jobs,
         }, indent=2) + "\n")
-    for r in results:
-        with atomic_text(out_dir / f"{r.name}.html") as fh:
-            fh.write(to_html(r.executed, include_code))
-    with atomic_text(out_dir / "index.html") as fh:
-        fh.write(index_html(results, metrics, input_path.name))
     return metrics
-
-
-def _execute_notebook(notebook: Path, output: Path, parameters: dict[str, Any], log: Path) -> tuple[float, str | None]:
-    """Run one notebook with papermill; ``(seconds, error or None)``. Kernel chatter goes to ``log``."""
-    import logging
-    import time
-
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    env = {"PYTHONWARNINGS": "ignore", "MPLBACKEND": "agg", "TQDM_DISABLE": "1"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # the kernel inherits them: no warnings or progress bars in the HTML
-    t0 = time.perf_counter()
-    sys.stderr.flush()
-    log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    saved_fd = os.dup(2)
-    try:
-        # Kernel start-up chatter goes to the log (the kernel inherits file descriptor 2).
-        os.dup2(log_fd, 2)
-        logging.disable(logging.WARNING)
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                            cwd=str(notebook.parent), progress_bar=False, log_output=False)
-    except PapermillExecutionError as exc:
-        return time.perf_counter() - t0, f"cell {exc.cell_index + 1} (execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
-    except Exception as exc:  # noqa: BLE001 - kernel died, bad notebook JSON, ...
-        return time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved_fd, 2)
-        os.close(saved_fd)
-        os.close(log_fd)
-        logging.disable(logging.NOTSET)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return time.perf_counter() - t0, None
 
 
 __all__ = [
