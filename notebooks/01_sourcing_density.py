@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: presslens
 #   presslens:
 #     scope: article
 #   kernelspec:
@@ -34,10 +35,12 @@ from IPython.display import HTML, Markdown, display
 import presslens
 from presslens import display as show
 from presslens import plots
+from presslens.parties import load_parties
 from presslens.report import record_metrics
 from presslens.sourcing import attributions_by_paragraph, attributions_table, sourcing_measures
 
 doc = presslens.load_article(input_path, parties_path, annotations_path)
+party_label = load_parties(parties_path).label if parties_path else str
 measures = sourcing_measures(doc)
 m = measures.set_index("measure")["value"]
 attributions = attributions_table(doc)
@@ -64,7 +67,7 @@ display(HTML(show.figure_cards([
 types = measures[measures["measure"].str.startswith("share_") & ~measures["measure"].str.startswith("share_body")]
 counts = measures.set_index("measure")["value"]
 labels = [t.removeprefix("share_") for t in types["measure"]]
-plots.show(plots.bar_shares(labels, types["value"], "Share of attributions by source type",
+plots.show(plots.bar_shares([t.replace("_", " ") for t in labels], types["value"], "Share of attributions by source type",
                        annotate=[f"{v:.0%} ({int(counts['count_' + t])})" for t, v in zip(labels, types["value"])]))
 
 # %% [markdown]
@@ -73,7 +76,7 @@ plots.show(plots.bar_shares(labels, types["value"], "Share of attributions by so
 # %%
 voice = measures[measures["measure"].str.startswith("voice_share_")]
 if len(voice):
-    plots.show(plots.bar_shares([v.removeprefix("voice_share_") for v in voice["measure"]], voice["value"],
+    plots.show(plots.bar_shares([party_label(v.removeprefix("voice_share_")) for v in voice["measure"]], voice["value"],
                            "Share of attributions whose source belongs to a party"))
 else:
     display(Markdown("No source in this article belongs to a configured party."))
@@ -92,9 +95,15 @@ plots.show(plots.per_paragraph(by_para, "attributions", "Attributions per body p
 # A pronoun source ("They") is shown with the source it resolves to.
 
 # %%
-table = attributions.assign(content=attributions["content"].map(lambda t: show.excerpt(t or "", 120)))
+table = attributions.assign(
+    content=attributions["content"].map(lambda t: show.excerpt(t or "", 120)),
+    source_type=attributions["source_type"].fillna("").str.replace("_", " "),
+    source_party=attributions["source_party"].map(lambda p: party_label(p) if isinstance(p, str) and p else ""),
+    nested=attributions["nested"].map(lambda n: "nested" if n is True else ""),
+)
 display(table[["source", "source_resolves_to", "source_type", "source_party", "cue", "content", "nested", "paragraph"]]
-        .rename(columns={"source_resolves_to": "resolves to", "source_party": "party"}).fillna("").style.hide(axis="index").set_properties(**{"text-align": "left"}))
+        .rename(columns={"source_resolves_to": "resolves to", "source_type": "source type", "source_party": "party"})
+        .fillna("").style.hide(axis="index"))
 
 # %% [markdown]
 # ## The evidence: the article with its attributions highlighted

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: presslens
 #   presslens:
 #     scope: article
 #   kernelspec:
@@ -40,9 +41,11 @@ from presslens import display as show
 from presslens import plots
 from presslens.hedging import (HEDGE_CATEGORIES, HedgeLexicon, add_hedges, hedge_measures, hedged_claims,
                                hedged_claims_table)
+from presslens.parties import load_parties
 from presslens.report import record_metrics
 
 doc = presslens.load_article(input_path, parties_path, annotations_path)
+party_label = load_parties(parties_path).label if parties_path else str
 if extra_hedge_lexicon:
     add_hedges(doc, HedgeLexicon.load(extra_hedge_lexicon))
 claims = hedged_claims(doc)
@@ -75,7 +78,7 @@ display(HTML(show.figure_cards([
 
 # %%
 per_cat = measures[(measures["measure"] == "hedges_per_100_words") & (measures["category"] != "all")]
-plots.show(plots.bar_shares(per_cat["category"], per_cat["value"], "Hedges per 100 words, by category",
+plots.show(plots.bar_shares(per_cat["category"].str.replace("_", " "), per_cat["value"], "Hedges per 100 words, by category",
                        xlabel="per 100 words", percent=False))
 
 # %% [markdown]
@@ -84,7 +87,7 @@ plots.show(plots.bar_shares(per_cat["category"], per_cat["value"], "Hedges per 1
 # %%
 party = measures[measures["measure"] == "hedged_share_party"]
 if len(party):
-    plots.show(plots.bar_shares(party["party"], party["value"], "Share of claims hedged, by party mentioned in the claim",
+    plots.show(plots.bar_shares(party["party"].map(party_label), party["value"], "Share of claims hedged, by party mentioned in the claim",
                            annotate=[f"{v:.0%} of {int(n)}" for v, n in zip(party["value"], party["n"])]))
 else:
     display(Markdown("No claim mentions a configured party (or no parties file was given)."))
@@ -93,7 +96,7 @@ else:
 # ## Every hedged claim and its cues
 
 # %%
-display(hedged_claims_table(doc).style.hide(axis="index").set_properties(**{"text-align": "left"}))
+display(hedged_claims_table(doc).style.hide(axis="index"))
 
 # %% [markdown]
 # ## The evidence: hedges and boosters highlighted (hover for the category)
@@ -125,4 +128,5 @@ _ = record_metrics({
     "hedged_share_attributed": value("hedged_share_attributed"),
     "hedged_share_unattributed": value("hedged_share_unattributed"),
     "hedges_per_100_words_by_category": {c: value("hedges_per_100_words", c) for c in HEDGE_CATEGORIES},
+    "hedged_share_party": {r.party: {"share": float(r.value), "n": int(r.n)} for r in party.itertuples()},
 }, "02_hedged_claims", output_dir)

@@ -19,6 +19,7 @@ runs its floor (trivial notebooks) through exactly this code.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -66,8 +67,14 @@ _import_lock = threading.Lock()
 
 def _papermill():
     with _import_lock:  # one thread imports, the others wait for it
+        import logging
+
         import papermill
         from papermill.exceptions import PapermillExecutionError
+
+        # Papermill logs its progress and parameter checks as warnings on the
+        # terminal; failures come back as exceptions, so only errors are shown.
+        logging.getLogger("papermill").setLevel(logging.ERROR)
 
     return papermill, PapermillExecutionError
 
@@ -83,7 +90,7 @@ def _start_kernel(job: Job):
     return km, log
 
 
-def _run_one(job: Job, include_code: bool) -> Outcome:
+def _run_one(job: Job, include_code: bool, bar: dict[str, Any] | bool = False) -> Outcome:
     t0 = time.perf_counter()
     executed = Path(job.executed)
     km, log = _start_kernel(job)
@@ -96,7 +103,7 @@ def _run_one(job: Job, include_code: bool) -> Outcome:
             # and with the failing cell's traceback when a cell raises.
             pm.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
-                progress_bar=False, log_output=False, report_mode=False, request_save_on_cell_execute=False,
+                progress_bar=bar, log_output=False, report_mode=False, request_save_on_cell_execute=False,
                 start_timeout=120,
             )
         except PapermillExecutionError as exc:
@@ -127,16 +134,20 @@ def _stop_kernel(km) -> None:
 
 
 def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False,
-                  on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+                  on_done: Callable[[Outcome], None] | None = None, progress: bool = False) -> list[Outcome]:
     """Run ``jobs``, at most ``parallel`` kernels at a time; outcomes in the order of ``jobs``.
 
     A failing notebook does not stop the others; its outcome carries the
     error (which cell, which exception) and the executed notebook is kept.
+    With ``progress``, one bar per notebook (cells done) on the terminal.
     """
     parallel = max(1, min(parallel, len(jobs)))
     outcomes: dict[str, Outcome] = {}
+    width = max(len(job.name) for job in jobs) if jobs else 0
+    bars = [{"desc": job.name.ljust(width), "position": i, "leave": True, "file": sys.stderr, "ascii": None}
+            if progress else False for i, job in enumerate(jobs)]
     with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook") as pool:
-        futures = {pool.submit(_run_one, job, include_code): job for job in jobs}
+        futures = {pool.submit(_run_one, job, include_code, bar): job for job, bar in zip(jobs, bars)}
         for fut in as_completed(futures):
             job = futures[fut]
             try:

@@ -213,7 +213,7 @@ def run_report(
     logs.mkdir(exist_ok=True)
     annotations = out_dir / "annotations.jsonl"
     for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html"),
-                  annotations, Path(f"{annotations}.error")]:
+                  out_dir / "metrics.json", out_dir / "run.json", annotations, Path(f"{annotations}.error")]:
         stale.unlink(missing_ok=True)
     # The kernels start while the article is annotated, once for all of
     # them; they wait for the file (see presslens.wait_for_annotations).
@@ -232,36 +232,26 @@ def run_report(
                      {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
                       "title": f"{titles[nb.stem]} · {input_path.name} · presslens"})
                  for nb in notebooks]
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(notebooks), desc="running notebooks", unit="notebook", file=sys.stderr)
-
-    def done(outcome: Outcome) -> None:
-        if bar:
-            bar.set_postfix_str(f"{outcome.name} {'failed' if outcome.error else 'done'}", refresh=False)
-            bar.update(1)
-
     try:
-        results = run_notebooks(jobs_list, jobs, include_code, on_done=done)
-    finally:
-        if bar:
-            bar.close()
-        if annotator.is_alive() and not Path(f"{annotations}.pending").exists():
-            annotator.join(5)
-        if annotator.is_alive():
-            annotator.terminate()
+        results = run_notebooks(jobs_list, jobs, include_code, progress=progress)
+    except BaseException:
+        annotator.terminate()
+        raise
     failed = [r for r in results if r.error]
+    if failed and not Path(f"{annotations}.error").exists():
+        # A notebook failed on its own: its error is the news, not a
+        # half-done annotation (which then is not needed).
+        annotator.terminate()
+        annotator.join()
+        Path(f"{annotations}.pending").unlink(missing_ok=True)
+        _discard_html(out_dir, html_parts.values())  # no partial HTML: a report set is whole or absent
+        first = failed[0]
+        raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
     try:
         _finish_annotation(annotator, annotations)
     except PresslensError:
         _discard_html(out_dir, html_parts.values())
         raise
-    if failed:
-        _discard_html(out_dir, html_parts.values())  # no partial HTML: a report set is whole or absent
-        first = failed[0]
-        raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
 
     metrics = {"provenance": prov, "notebooks": {}}
     for r in results:
