@@ -63,7 +63,7 @@ def ensure_env() -> None:
 def report(args: list[str]) -> None:
     ensure_env()
     out = DEFAULT_REPORT
-    run(BIN / "presslens", "annotate", DEFAULT_ARTICLE, "--parties", DEFAULT_PARTIES, "--out", out / "annotations.jsonl")
+    # One command: the report annotates the article itself (annotations.jsonl lands beside the HTML).
     run(BIN / "presslens", "report", DEFAULT_ARTICLE, "--parties", DEFAULT_PARTIES, "--out", out, *args)
     print(f"open {(out / 'index.html').relative_to(ROOT)} in a browser")
 
