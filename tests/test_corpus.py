@@ -287,3 +287,22 @@ def test_report_on_a_corpus_and_on_an_annotation_folder(tmp_path, monkeypatch, c
     (folder / "manifest.json").write_text(json.dumps({**manifest, "status": "running"}))
     assert main(["report", str(folder), "--out", str(tmp_path / "y"), "--quiet"]) == 2
     assert "resume" in capsys.readouterr().err
+
+
+def test_span_tables_concatenate_as_pandas_does():
+    # Many documents x layers of different shapes: the grouped concatenation
+    # gives pd.concat's rows, order, columns and dtypes.
+    import presslens
+    from presslens.parties import load_parties
+    from presslens.spans import SPAN_COLUMNS, concat_span_tables
+
+    parties = load_parties(PARTIES)
+    docs = presslens.annotate_documents([presslens.Document(k, v) for k, v in TEXTS.items()], parties)
+    docs += [presslens.annotate(presslens.Document("plain", TEXTS["b2"]))]
+    tables = [t for d in docs for t in d.layers.values()]
+    assert len(tables) > 8
+    expected = pd.concat([t for t in tables if len(t)], ignore_index=True, sort=False)
+    expected = expected[list(SPAN_COLUMNS) + [c for c in expected.columns if c not in SPAN_COLUMNS]]
+    got = concat_span_tables(tables)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got["doc_id"].tolist()[:3] == ["a1"] * 3 and got["doc_id"].iloc[-1] == "plain"

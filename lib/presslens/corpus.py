@@ -228,15 +228,19 @@ def measures_row(doc: Document, parties=None) -> dict[str, float]:
     def put(name: str, value: Any) -> None:
         row[name if name not in row else f"_{name}"] = float(value) if value is not None else np.nan
 
-    for m, v in sourcing_measures(doc, parties)[["measure", "value"]].itertuples(index=False):
+    # Columns as lists: itertuples costs more than the pivot itself.
+    src = sourcing_measures(doc, parties)
+    for m, v in zip(src["measure"].tolist(), src["value"].tolist()):
         put(str(m), v)
-    for m, cat, party, v in hedge_measures(doc)[["measure", "category", "party", "value"]].itertuples(index=False):
+    hed = hedge_measures(doc)
+    for m, cat, party, v in zip(*(hed[c].tolist() for c in ("measure", "category", "party", "value"))):
         name = str(m) if _missing(cat) or cat == "all" else f"{m}.{cat}"
         if not _missing(party):
             name = f"{party}.{name.removesuffix('_party')}"
         put(name, v)
     if parties is not None:
-        for party, m, v in party_measures(doc, parties)[["party", "measure", "value"]].itertuples(index=False):
+        pm = party_measures(doc, parties)
+        for party, m, v in zip(*(pm[c].tolist() for c in ("party", "measure", "value"))):
             put(f"{party}.{m}", v)
     return row
 

@@ -266,9 +266,37 @@ def concat_span_tables(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     tables = [t for t in tables if len(t)]
     if not tables:
         return _empty_table()
-    out = pd.concat(tables, ignore_index=True, sort=False)
+    out = _concat_by_shape(tables) if len(tables) > 8 else pd.concat(tables, ignore_index=True, sort=False)
     extra = [c for c in out.columns if c not in SPAN_COLUMNS]
     return out[list(SPAN_COLUMNS) + extra]
+
+
+def _concat_by_shape(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(tables, ignore_index=True, sort=False)``, several times faster for many tables.
+
+    Tables of one layer share their columns and dtypes; pandas concatenates
+    such tables cheaply but pays a reindex per table when the columns
+    differ (many documents x several layers). So tables of the same shape
+    are concatenated first, then the few results, and the rows are put
+    back in the original order: same rows, columns and dtypes.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, t in enumerate(tables):
+        groups.setdefault((tuple(t.columns), tuple(map(str, t.dtypes))), []).append(i)
+    if len(groups) == 1:
+        return pd.concat(tables, ignore_index=True, sort=False)
+    parts = []
+    where = np.empty(len(tables), dtype=np.int64)  # each table's first row in the grouped result
+    offset = 0
+    for members in groups.values():
+        part = pd.concat([tables[i] for i in members], ignore_index=True, sort=False)
+        for i in members:
+            where[i] = offset
+            offset += len(tables[i])
+        parts.append(part)
+    grouped = pd.concat(parts, ignore_index=True, sort=False)
+    order = np.concatenate([np.arange(where[i], where[i] + len(t)) for i, t in enumerate(tables)])
+    return grouped.take(order).reset_index(drop=True)
 
 
 def _is_missing(value: Any) -> bool:
