@@ -139,3 +139,24 @@ def test_newsmtsc_devtest_mt_bar():
     assert result["model"]["n"] == 1476
     assert result["model"]["macro_f1"] >= MIN_DEVTEST_MT_MACRO_F1
     assert result["model"]["macro_f1"] > result["vader_sentence"]["macro_f1"] + 0.05
+
+
+def test_framing_layer_tone_equals_predict_on_the_sentence():
+    # The mention layer reuses its sentence's tokens, tags and parse; the tone
+    # must be what `predict` gives for the same span and sentence.
+    from presslens import annotate_text
+    from presslens.framing import add_mentions
+    from presslens.parties import PartyConfig
+
+    cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]},
+                                             "q": {"label": "Qatar", "aliases": ["Qatar"]}}})
+    text = ("Talks resumed.\n\n\"Militants attacked Pakistan,\" officials said. Qatar praised Pakistan\u2019s "
+            "restraint, and anti-Pakistan campaigns continue.")
+    doc = add_mentions(annotate_text(text), cfg)
+    sents = doc.layer("sentence")[["start", "end"]].to_numpy()
+    model = default_tone_model()
+    m = doc.layer("mention")
+    assert len(m) == 4
+    for r in m.itertuples():
+        ctx = (int(sents[r.sentence][0]), int(sents[r.sentence][1]))
+        assert (r.tone, r.tone_score) == model.predict(doc.text, int(r.start), int(r.end), ctx)
