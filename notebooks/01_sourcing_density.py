@@ -103,7 +103,7 @@ table = attributions.assign(
 )
 display(table[["source", "source_resolves_to", "source_type", "source_party", "cue", "content", "nested", "paragraph"]]
         .rename(columns={"source_resolves_to": "resolves to", "source_type": "source type", "source_party": "party"})
-        .fillna("").style.hide(axis="index"))
+        .pipe(show.table))
 
 # %% [markdown]
 # ## The evidence: the article with its attributions highlighted

@@ -96,7 +96,7 @@ else:
 # ## Every hedged claim and its cues
 
 # %%
-display(hedged_claims_table(doc).style.hide(axis="index"))
+display(show.table(hedged_claims_table(doc)))
 
 # %% [markdown]
 # ## The evidence: hedges and boosters highlighted (hover for the category)

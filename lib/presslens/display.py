@@ -112,6 +112,28 @@ def figure_cards(figures: Sequence[Mapping[str, Any]]) -> str:
     return _STYLE + '<div class="pl-cards">' + "".join(cards) + "</div>"
 
 
+def table(frame, formats: Mapping[str, str] | None = None, na_rep: str = ""):
+    """A table for a report: no index, text columns left-aligned, number columns right-aligned, headers alike.
+
+    ``formats`` maps column names to format strings (``{"share": "{:.0%}"}``).
+    Cell text is escaped by pandas.
+
+    >>> import pandas as pd
+    >>> html = table(pd.DataFrame({"source": ["<b>x</b>"], "n": [3]})).to_html()
+    >>> "&lt;b&gt;x&lt;/b&gt;" in html and "text-align: right" in html
+    True
+    """
+    from pandas.api.types import is_numeric_dtype
+
+    styles = []
+    for i, col in enumerate(frame.columns):
+        align = "right" if is_numeric_dtype(frame[col]) and frame[col].dtype != bool else "left"
+        styles.append({"selector": f"th.col_heading.col{i}, td.col{i}", "props": f"text-align: {align}; vertical-align: top"})
+    return (frame.style.hide(axis="index").format(formats or {}, na_rep=na_rep, escape="html")
+            .format_index(escape="html", axis=1)
+            .set_table_styles(styles, overwrite=False))
+
+
 def excerpt(text: str, limit: int = 160) -> str:
     """Shorten text for tables, marking the cut."""
     text = " ".join(text.split())
