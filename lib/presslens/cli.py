@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
     rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/INPUT-NAME)")
     rep.add_argument("--include-code", action="store_true", help="show the notebooks' code in the HTML")
-    rep.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run in parallel (default: cores)")
+    rep.add_argument("--jobs", type=int, default=None, metavar="N", help="kernels run at once (default: one per notebook)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
     rep.add_argument("--group-by", default="outlet", metavar="COLUMN",
                      help="corpus report: compare groups of this metadata column (default outlet)")

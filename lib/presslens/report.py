@@ -1,11 +1,15 @@
 """From article to shareable HTML: papermill runs the notebooks, nbconvert renders them.
 
-``presslens report INPUT`` executes every report notebook (one kernel each,
-in parallel), keeps the executed ``.ipynb``, writes offline-safe HTML, an
-``index.html`` and ``metrics.json`` with every figure the notebooks recorded
-plus provenance (versions, hashes, parameters). Notebooks record figures with
-:func:`record_metrics`, following the recommenders project's practice of a
-machine-readable sidecar next to each executed notebook.
+``presslens report INPUT`` checks the input (with ``presslens annotate``'s
+errors, before any kernel starts), annotates the article once in a child
+process while the kernels start, executes every article-scope notebook (one
+kernel each, in parallel; see :mod:`presslens.notebook_runner`), and writes
+the executed ``.ipynb``, offline HTML with a provenance footer, an
+``index.html`` setting the three measures side by side, ``metrics.json``
+(every figure the notebooks recorded plus provenance; byte-identical across
+runs on the same input) and ``run.json`` (timings). Notebooks record their
+figures with :func:`record_metrics`, a machine-readable sidecar next to each
+executed notebook.
 
 >>> from presslens.report import record_metrics
 >>> import tempfile, json, pathlib
@@ -35,7 +39,8 @@ from .notebook_runner import Job, Outcome, run_notebooks, to_html  # noqa: F401 
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-KEY_PACKAGES = ("nltk", "numpy", "pandas", "matplotlib", "papermill", "nbconvert", "trafilatura", "pyarrow")
+KEY_PACKAGES = ("nltk", "numpy", "pandas", "pyarrow", "pyyaml", "trafilatura", "papermill", "nbconvert", "nbclient",
+                "ipykernel", "matplotlib")
 
 
 class NotebookFailed(PresslensError):
