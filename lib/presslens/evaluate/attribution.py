@@ -102,13 +102,22 @@ def content_share(text: str, spans: Iterable[Span]) -> float:
     return inside / total if total else 0.0
 
 
-def predict_spans(text: str, doc_id: str = "doc") -> dict[str, set[Span]]:
-    """Predicted cue/source/content spans of a raw text (presslens annotation)."""
+def predict_spans(text: str, doc_id: str = "doc", nested: bool = False) -> dict[str, set[Span]]:
+    """Predicted cue/source/content spans of a raw text (presslens annotation).
+
+    PolNeAR is univocal: a token belongs to at most one attribution, so an
+    attribution reported inside another's content is never annotated there
+    (the outer content covers it). Attributions the tool marks ``nested``
+    are therefore left out unless ``nested`` is true; scoring them would
+    count, as false alarms, relations the gold scheme cannot contain.
+    """
     from ..sourcing import annotate_attributions_text
 
     doc = annotate_attributions_text(text, doc_id)
     out: dict[str, set[Span]] = {r: set() for r in ROLES}
     for rec in doc.layer("attribution").to_dict("records"):
+        if rec.get("nested") and not nested:
+            continue
         for role in ROLES:
             span = rec.get(role)
             if isinstance(span, dict):

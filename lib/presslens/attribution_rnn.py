@@ -1,0 +1,297 @@
+"""A bidirectional recurrent tagger that labels cues, sources and contents in one pass (numpy inference).
+
+PolNeAR's annotation is univocal (each token has one label: cue, source,
+content or none), so one tag sequence per paragraph holds all three parts:
+``O``, ``B-Q``/``I-Q`` (cue), ``B-S``/``I-S`` (source), ``B-C``/``I-C``
+(content). A content interrupted by its cue and source ("X, he said, Y") is
+labelled as its envelope, the frame inside it: ``I-C`` may follow a cue or
+source token and then continues the content begun before them.
+
+Inputs per token are embeddings of the lower-cased word, its last three
+letters, its shape, its Penn tag (from :mod:`presslens.tagger`) and its
+quotation state, plus two sentence-boundary flags. Two bidirectional QRNN
+layers (Bradbury et al. 2017, "Quasi-Recurrent Neural Networks", ICLR;
+filter width 2 on the embeddings, 1 above; fo-pooling) read them: the gates depend on the inputs only,
+so all matrix products run once over every token of the document and the
+only step-by-step work is an elementwise recurrence (no small per-step
+matrix products, which numpy would spread over threads at a loss). Weights
+were trained with PyTorch by ``scripts/train_attribution_rnn.py``; only numpy
+runs here. Decoding is Viterbi over the per-token log-probabilities with
+the BIO constraints above (no transition weights), so spans are well formed.
+
+>>> LABELS[:3]
+('O', 'B-Q', 'I-Q')
+>>> bool(allowed_transitions()[LABELS.index("O"), LABELS.index("I-S")])
+False
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .sourcing import Seq
+
+LABELS = ("O", "B-Q", "I-Q", "B-S", "I-S", "B-C", "I-C")
+FORMAT = "presslens-attribution-qrnn"
+#: Columns of :func:`encode`'s output, in order.
+COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
+PAD, UNK = 0, 1
+
+
+def allowed_transitions() -> np.ndarray:
+    """``A[i, j]``: may label ``j`` follow label ``i``? (row ``len(LABELS)`` is the start)."""
+    n = len(LABELS)
+    a = np.ones((n + 1, n), dtype=bool)
+    for j, lab in enumerate(LABELS):
+        if lab == "I-Q":
+            a[:, j] = False
+            a[[LABELS.index("B-Q"), LABELS.index("I-Q")], j] = True
+        elif lab == "I-S":
+            a[:, j] = False
+            a[[LABELS.index("B-S"), LABELS.index("I-S")], j] = True
+        elif lab == "I-C":
+            # A content goes on after itself, or after the cue or source
+            # interrupting it (the envelope convention).
+            a[:, j] = False
+            a[[LABELS.index(x) for x in ("B-C", "I-C", "B-Q", "I-Q", "B-S", "I-S")], j] = True
+    return a
+
+
+def shape(form: str) -> str:
+    """A coarse word shape: ``Xx``, ``X``, ``x``, ``d``, ``p`` (punctuation), ``m`` (mixed)."""
+    if form[:1].isupper():
+        return "Xx" if form[1:].islower() else ("X" if form.isalpha() else "X?")
+    if form.isdigit():
+        return "d"
+    if form.isalpha():
+        return "x"
+    return "p" if not any(c.isalnum() for c in form) else "m"
+
+
+def token_strings(seq: "Seq") -> list[list[str]]:
+    """The symbolic inputs of every token: word, suffix, shape, tag, quote state."""
+    return [[w, w[-3:], shape(f), t, str(q)] for w, f, t, q in zip(seq.words, seq.forms, seq.tags, seq.quote)]
+
+
+def encode(seq: "Seq", vocab: dict[str, dict[str, int]]) -> np.ndarray:
+    """``(n, 6)`` integer inputs of a sequence: ids of word, suffix, shape,
+    tag and quote state (``UNK`` for unseen), and flags (1 first, 2 last in sentence)."""
+    n = len(seq.words)
+    out = np.empty((n, len(COLUMNS)), dtype=np.int64)
+    maps = [vocab[c] for c in COLUMNS[:5]]
+    for i, row in enumerate(token_strings(seq)):
+        for k, (m, s) in enumerate(zip(maps, row)):
+            out[i, k] = m.get(s, UNK)
+        out[i, 5] = (1 if seq.sent_first[i] else 0) + (2 if seq.sent_last[i] else 0)
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+class RnnTagger:
+    """The shipped weights and the forward pass.
+
+    ``weights`` holds embedding tables ``emb_<column>``, per layer ``k`` and
+    direction (``f`` forward, ``b`` backward) the gate weights ``l{k}_{d}_w``
+    (candidate, forget and output gates, 3H rows; 2D columns where the
+    filter also reads the neighbour token, before it going forward or after
+    it going backward, D where it reads the token alone) and ``l{k}_{d}_b``,
+    and the output layer ``out_w``/``out_b``.
+    """
+
+    def __init__(self, vocab: dict[str, dict[str, int]], weights: dict[str, np.ndarray], meta: dict[str, Any]):
+        self.vocab = vocab
+        self.w = weights
+        self.meta = meta
+        self.layers = int(meta.get("layers", 1))
+        self.allowed = allowed_transitions()
+        # Added to the log-probabilities before decoding: a positive value on
+        # B-Q trades cue precision for recall (chosen on PolNeAR dev, see the
+        # model card; the weights themselves never saw dev).
+        self.bias = np.asarray(meta.get("label_bias") or [0.0] * len(LABELS), dtype=np.float64)
+
+    # -- storage -----------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """gzip JSON header (vocabularies, meta) followed by an ``.npz`` of float16 weights.
+
+        Stored as one gzip stream: a JSON line, then the npz bytes. Fixed
+        zip and gzip times keep the file byte-identical for the same weights.
+        """
+        buf = io.BytesIO()
+        # An .npz written by hand: np.savez stamps each member with the time.
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+            for k, v in sorted(self.w.items()):
+                member = io.BytesIO()
+                np.lib.format.write_array(member, np.ascontiguousarray(v, dtype=np.float16), allow_pickle=False)
+                zf.writestr(zipfile.ZipInfo(k + ".npy", date_time=(1980, 1, 1, 0, 0, 0)), member.getvalue())
+        head = json.dumps({"format": FORMAT, "version": 1, "meta": self.meta, "labels": list(LABELS),
+                           "vocab": self.vocab}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        with open(path, "wb") as fh, gzip.GzipFile(filename="", fileobj=fh, mode="wb", mtime=0) as gz:
+            gz.write(head.encode("utf-8") + b"\n")
+            gz.write(buf.getvalue())
+
+    @classmethod
+    def load(cls, path: str | Path) -> "RnnTagger":
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read()
+        nl = raw.index(b"\n")
+        head = json.loads(raw[:nl].decode("utf-8"))
+        if head.get("format") != FORMAT or tuple(head["labels"]) != LABELS:
+            raise ValueError(f"{path}: not a presslens attribution QRNN")
+        with np.load(io.BytesIO(raw[nl + 1:])) as z:
+            # float32: half the memory traffic of float64 and the same labels.
+            weights = {k: z[k].astype(np.float32) for k in z.files}
+        return cls(head["vocab"], weights, head.get("meta", {}))
+
+    # -- inference ---------------------------------------------------------
+    def _embed(self, x: np.ndarray) -> np.ndarray:
+        parts = [self.w["emb_" + c][x[:, k]] for k, c in enumerate(COLUMNS)]
+        return np.concatenate(parts, axis=1)
+
+    def _direction(self, X: np.ndarray, nb: np.ndarray, steps: list[np.ndarray], prefix: str) -> np.ndarray:
+        """One QRNN direction over all tokens ``X`` (N, D) of packed sequences.
+
+        ``nb[i]`` is the row of token i's neighbour (the one before it going
+        forward, after it going backward) or -1 at a sequence's edge;
+        ``steps[t]`` the rows at step ``t`` of the sequences still running,
+        longest first, so they are always a prefix of the state.
+        """
+        W, b = self.w[prefix + "_w"], self.w[prefix + "_b"]
+        H = W.shape[0] // 3
+        if W.shape[1] == 2 * X.shape[1]:  # filter width 2: the token and its neighbour
+            Xn = X[np.maximum(nb, 0)]
+            Xn[nb < 0] = 0.0
+            X = np.concatenate([X, Xn], axis=1)
+        G = X @ W.T + b
+        f = _sigmoid(G[:, H:2 * H])
+        a = (1.0 - f) * np.tanh(G[:, :H])
+        o = _sigmoid(G[:, 2 * H:])
+        c_all = np.empty_like(a)
+        c = np.zeros((len(steps[0]) if steps else 0, H), dtype=a.dtype)
+        for rows in steps:
+            k = len(rows)
+            ck = f[rows] * c[:k] + a[rows]
+            c[:k] = ck
+            c_all[rows] = ck
+        return o * c_all
+
+    def log_probs(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Per-token log-probabilities of :data:`LABELS` for each encoded sequence."""
+        if not inputs:
+            return []
+        lengths = np.asarray([len(x) for x in inputs], dtype=np.int64)
+        offs = np.concatenate([[0], np.cumsum(lengths)])
+        order = np.argsort(-lengths, kind="stable")
+        fwd: list[np.ndarray] = []
+        bwd: list[np.ndarray] = []
+        for t in range(int(lengths.max())):
+            live = order[lengths[order] > t]
+            fwd.append(offs[live] + t)
+            bwd.append(offs[live] + lengths[live] - 1 - t)
+        n = int(offs[-1])
+        idx = np.arange(n)
+        seq_of = np.repeat(np.arange(len(inputs)), lengths)
+        prev = np.where(idx > offs[seq_of], idx - 1, -1)
+        nxt = np.where(idx < offs[seq_of + 1] - 1, idx + 1, -1)
+        X = self._embed(np.concatenate(inputs))
+        for layer in range(self.layers):
+            X = np.concatenate([self._direction(X, prev, fwd, f"l{layer}_f"),
+                                self._direction(X, nxt, bwd, f"l{layer}_b")], axis=1)
+        Z = X @ self.w["out_w"].T + self.w["out_b"]
+        Z = Z - Z.max(axis=1, keepdims=True)
+        Z = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+        return [Z[offs[i]:offs[i + 1]] for i in range(len(inputs))]
+
+    def viterbi(self, lp: np.ndarray) -> list[int]:
+        """Best label sequence under the BIO constraints."""
+        n, L = lp.shape
+        if n == 0:
+            return []
+        neg = -1e9
+        trans = np.where(self.allowed[:L], 0.0, neg)
+        start = np.where(self.allowed[L], 0.0, neg)
+        score = start + lp[0]
+        back = np.zeros((n, L), dtype=np.int64)
+        for i in range(1, n):
+            cand = score[:, None] + trans
+            back[i] = cand.argmax(axis=0)
+            score = cand.max(axis=0) + lp[i]
+        best = [int(score.argmax())]
+        for i in range(n - 1, 0, -1):
+            best.append(int(back[i, best[-1]]))
+        return best[::-1]
+
+    def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
+        """Label sequences of several paragraphs (one batch)."""
+        lps = self.log_probs([encode(s, self.vocab) for s in seqs])
+        return [[LABELS[k] for k in self.viterbi(lp + self.bias)] for lp in lps]
+
+
+def split_labels(labels: Sequence[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Token ranges ``[a, b)`` of cues, sources and contents from joint labels.
+
+    A content resumed by ``I-C`` after a cue or source inside it is one
+    envelope span.
+
+    >>> split_labels(["B-C", "I-C", "B-S", "B-Q", "I-C", "O", "B-Q", "B-S"])
+    ([(3, 4), (6, 7)], [(2, 3), (7, 8)], [(0, 5)])
+    """
+    def runs(kind: str) -> list[tuple[int, int]]:
+        spans, start = [], None
+        for i, y in enumerate(labels):
+            if y == "B-" + kind or (y == "I-" + kind and start is None):
+                if start is not None:
+                    spans.append((start, i))
+                start = i
+            elif y != "I-" + kind and start is not None:
+                spans.append((start, i))
+                start = None
+        if start is not None:
+            spans.append((start, len(labels)))
+        return spans
+
+    contents: list[tuple[int, int]] = []
+    start = last = None
+    for i, y in enumerate(labels):
+        if y == "B-C" or (y == "I-C" and start is None):
+            if start is not None:
+                contents.append((start, last + 1))
+            start = last = i
+        elif y == "I-C":
+            last = i
+        elif y in ("B-S", "I-S", "B-Q", "I-Q") and start is not None:
+            continue  # the frame inside the content; it may resume
+        elif start is not None:
+            contents.append((start, last + 1))
+            start = last = None
+    if start is not None:
+        contents.append((start, last + 1))
+    return runs("Q"), runs("S"), contents
+
+
+def joint_labels(seq: "Seq", cues: Sequence[tuple[int, int]], sources: Sequence[tuple[int, int]],
+                 contents: Sequence[tuple[int, int]]) -> list[str]:
+    """Gold joint labels from character spans: cue over source over content."""
+    n = len(seq.starts)
+    out = ["O"] * n
+    for spans, kind in ((contents, "C"), (sources, "S"), (cues, "Q")):
+        for s, e in spans:
+            first = True
+            for i in range(n):
+                if s <= seq.starts[i] < e:
+                    out[i] = ("B-" if first else "I-") + kind
+                    first = False
+    # A content token after a frame inside the same content stays I-C; a
+    # frame after a content that does not resume leaves the content closed.
+    return out

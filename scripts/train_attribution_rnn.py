@@ -1,0 +1,265 @@
+"""Train the joint cue/source/content QRNN shipped as ``lib/presslens/models/attribution_rnn.bin.gz``.
+
+Data: the train split of PolNeAR (Newell, Margolin & Ruths 2018, "An
+Attribution Relations Corpus for Political News", LREC 2018), BRAT layout
+under ``../shared/data/polnear/train``. Only weights are shipped, never text.
+
+Two steps, because PyTorch is needed for training only (the package runs the
+model with numpy, see :mod:`presslens.attribution_rnn`):
+
+    # 1. with the project's venv: tokens, tags and gold labels as arrays
+    .venv/bin/python scripts/train_attribution_rnn.py prepare --out build/attr_train.npz
+    # 2. with any Python that has torch 2.13.0 and numpy (e.g. a separate venv)
+    python scripts/train_attribution_rnn.py train --data build/attr_train.npz \\
+        --out lib/presslens/models/attribution_rnn.bin.gz
+
+Step 2 imports nothing from presslens. It is deterministic: fixed seeds,
+one thread, deterministic algorithms, sorted input; the same data give the
+same weights on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ("O", "B-Q", "I-Q", "B-S", "I-S", "B-C", "I-C")
+COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
+
+
+# ---------------------------------------------------------------------------
+# 1. prepare (project venv)
+# ---------------------------------------------------------------------------
+
+def prepare(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(ROOT / "lib"))
+    from presslens.attribution_rnn import PAD, UNK, encode, joint_labels, token_strings
+    from presslens.evaluate.attribution import brat_pairs, read_brat
+    from presslens.sourcing import doc_sequences
+    from presslens.spans import Document
+    from presslens.text import segment
+
+    t0 = time.time()
+    items = []  # (seq, labels)
+    cache: dict[Path, list] = {}
+    for txt, ann in brat_pairs(args.data):
+        text = txt.read_text(encoding="utf-8")
+        gold = read_brat(ann, text)
+        if txt not in cache:
+            cache[txt] = doc_sequences(segment(Document(txt.stem, text)))
+        for seq in cache[txt]:
+            lo, hi = seq.starts[0], seq.ends[-1]
+            inside = {r: [sp for sp in gold[r] if sp[0] < hi and sp[1] > lo] for r in gold}
+            items.append((seq, joint_labels(seq, inside["cue"], inside["source"], inside["content"])))
+    print(f"{len(items)} paragraphs from {len(cache)} texts in {time.time() - t0:.0f}s", flush=True)
+    counts: list[dict[str, int]] = [{} for _ in COLUMNS[:5]]
+    for seq, _ in items:
+        for row in token_strings(seq):
+            for k, s in enumerate(row):
+                counts[k][s] = counts[k].get(s, 0) + 1
+    vocab = {}
+    for k, col in enumerate(COLUMNS[:5]):
+        keep = sorted(s for s, c in counts[k].items() if c >= (args.min_count if col in ("word", "suffix") else 1))
+        vocab[col] = {s: i + 2 for i, s in enumerate(keep)}  # 0 pad, 1 unknown
+    assert PAD == 0 and UNK == 1
+    lab = {y: i for i, y in enumerate(LABELS)}
+    X = np.concatenate([encode(seq, vocab) for seq, _ in items])
+    Y = np.asarray([lab[y] for _, ys in items for y in ys], dtype=np.int64)
+    lengths = np.asarray([len(ys) for _, ys in items], dtype=np.int64)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out, X=X, Y=Y, lengths=lengths,
+                        vocab=np.frombuffer(json.dumps(vocab, sort_keys=True).encode("utf-8"), dtype=np.uint8))
+    print(f"{len(Y)} tokens, vocab sizes {[len(vocab[c]) for c in COLUMNS[:5]]} -> {args.out}", flush=True)
+
+
+# ---------------------------------------------------------------------------
+# 2. train (torch)
+# ---------------------------------------------------------------------------
+
+EMB = {"word": 64, "suffix": 16, "shape": 8, "tag": 16, "quote": 4, "flags": 4}  # defaults; --emb-word overrides
+
+
+def build_net(sizes: dict[str, int], hidden: int, layers: int, dropout: float, dims: dict[str, int] | None = None):
+    """The PyTorch network (embeddings, bidirectional QRNN layers, output layer)."""
+    dims = dims or EMB
+    import torch
+    from torch import nn
+
+    class QRNN(nn.Module):
+        """One bidirectional QRNN layer: filter width 2, fo-pooling."""
+
+        def __init__(self, d: int, h: int, width: int) -> None:
+            super().__init__()
+            self.h = h
+            self.width = width
+            self.f = nn.Linear(width * d, 3 * h)
+            self.b = nn.Linear(width * d, 3 * h)
+
+        def direction(self, lin: nn.Module, x: torch.Tensor, mask: torch.Tensor, reverse: bool) -> torch.Tensor:
+            B, T, D = x.shape
+            if self.width == 2:
+                pad = x.new_zeros(B, 1, D)
+                xn = torch.cat([x[:, 1:], pad], 1) if reverse else torch.cat([pad, x[:, :-1]], 1)
+                x = torch.cat([x, xn], 2)
+            g = lin(x)
+            z, f, o = g.chunk(3, 2)
+            m = mask[:, :, None]
+            f = torch.sigmoid(f)
+            a = torch.where(m, (1 - f) * torch.tanh(z), torch.zeros_like(z))
+            f = torch.where(m, f, torch.ones_like(f))  # padding leaves the state alone
+            c = x.new_zeros(B, self.h)
+            outs: list = [None] * T
+            for t in (range(T - 1, -1, -1) if reverse else range(T)):
+                c = f[:, t] * c + a[:, t]
+                outs[t] = c
+            return torch.sigmoid(o) * torch.stack(outs, 1)
+
+        def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            x = x * mask[:, :, None]
+            return torch.cat([self.direction(self.f, x, mask, False), self.direction(self.b, x, mask, True)], 2)
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = nn.ModuleList([nn.Embedding(sizes[c], dims[c]) for c in COLUMNS])
+            d = sum(dims.values())
+            # Filter width 2 on the embeddings, 1 above (the layer below already saw the neighbours).
+            self.rnn = nn.ModuleList([QRNN(d if k == 0 else 2 * hidden, hidden, 2 if k == 0 else 1)
+                                      for k in range(layers)])
+            self.drop = nn.Dropout(dropout)
+            self.out = nn.Linear(2 * hidden, len(LABELS))
+
+        def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            h = torch.cat([m(x[:, :, k]) for k, m in enumerate(self.emb)], dim=2)
+            for layer in self.rnn:
+                h = layer(self.drop(h), mask)
+            return self.out(self.drop(h))
+
+    return Net()
+
+
+def train(args: argparse.Namespace) -> None:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+    rng = np.random.default_rng(args.seed)
+
+    z = np.load(args.data)
+    X, Y, lengths = z["X"], z["Y"], z["lengths"]
+    vocab = json.loads(bytes(z["vocab"]).decode("utf-8"))
+    offs = np.concatenate([[0], np.cumsum(lengths)])
+    seqs = [(X[offs[i]:offs[i + 1]], Y[offs[i]:offs[i + 1]]) for i in range(len(lengths))]
+    sizes = {c: len(vocab[c]) + 2 for c in COLUMNS[:5]}
+    sizes["flags"] = 4
+
+    dims = dict(EMB, word=args.emb_word)
+    net = build_net(sizes, args.hidden, args.layers, args.dropout, dims)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    lossf = nn.CrossEntropyLoss(ignore_index=-1)
+    # Batches of similar lengths: sort by length, cut, shuffle the batches.
+    order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i][1]), i))
+    batches = [order[k:k + args.batch] for k in range(0, len(order), args.batch)]
+    t0 = time.time()
+    total_steps = args.epochs * len(batches)
+    step = 0
+    for epoch in range(args.epochs):
+        net.train()
+        perm = rng.permutation(len(batches))
+        tot = 0.0
+        for bi in perm:
+            b = batches[bi]
+            T = max(len(seqs[i][1]) for i in b)
+            xb = np.zeros((len(b), T, len(COLUMNS)), dtype=np.int64)
+            yb = np.full((len(b), T), -1, dtype=np.int64)
+            for r, i in enumerate(b):
+                x, y = seqs[i]
+                xb[r, :len(y)] = x
+                yb[r, :len(y)] = y
+            # Word dropout: unknown-word practice for the embedding of UNK.
+            drop = (rng.random(xb.shape[:2]) < args.word_dropout) & (xb[:, :, 0] > 1)
+            xb[:, :, 0][drop] = 1
+            logits = net(torch.from_numpy(xb), torch.from_numpy(yb >= 0))
+            loss = lossf(logits.reshape(-1, len(LABELS)), torch.from_numpy(yb).reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            # Linear decay of the learning rate to 10% over training.
+            for gr in opt.param_groups:
+                gr["lr"] = args.lr * (1.0 - 0.9 * step / total_steps)
+            opt.step()
+            step += 1
+            tot += float(loss.detach()) * len(b)
+            if step % 100 == 0:
+                print(f"  step {step}/{total_steps} ({time.time() - t0:.0f}s)", flush=True)
+        print(f"epoch {epoch + 1}: loss {tot / len(seqs):.4f} ({time.time() - t0:.0f}s)", flush=True)
+        if args.checkpoints:
+            _export(net, vocab, args, Path(args.out).with_suffix(f".e{epoch + 1}.gz"), epoch + 1)
+    _export(net, vocab, args, Path(args.out), args.epochs)
+
+
+def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int) -> None:
+    """Write the weights in :class:`presslens.attribution_rnn.RnnTagger`'s format."""
+    w: dict[str, np.ndarray] = {}
+    for k, c in enumerate(COLUMNS):
+        w["emb_" + c] = net.emb[k].weight.detach().numpy().copy()
+    for k, layer in enumerate(net.rnn):
+        for d, lin in (("f", layer.f), ("b", layer.b)):
+            w[f"l{k}_{d}_w"] = lin.weight.detach().numpy()
+            w[f"l{k}_{d}_b"] = lin.bias.detach().numpy()
+    w["out_w"] = net.out.weight.detach().numpy()
+    w["out_b"] = net.out.bias.detach().numpy()
+    meta = {"name": "polnear-attribution-qrnn-1", "cell": "qrnn", "layers": args.layers, "hidden": args.hidden,
+            "epochs": epochs, "seed": args.seed, "lr": args.lr, "dropout": args.dropout,
+            "word_dropout": args.word_dropout, "batch": args.batch, "emb": dict(EMB, word=args.emb_word),
+            "data": "PolNeAR train split (Newell, Margolin & Ruths 2018, LREC), BRAT standoff"}
+    _runtime().RnnTagger(vocab, w, meta).save(path)
+    print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
+
+
+def _runtime():
+    """presslens.attribution_rnn loaded from its file (it needs numpy only, not
+    the rest of presslens, so this works in a venv that has just torch and numpy)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("attribution_rnn", ROOT / "lib" / "presslens" / "attribution_rnn.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "polnear" / "train"))
+    p.add_argument("--out", default=str(ROOT / "build" / "attr_train.npz"))
+    p.add_argument("--min-count", type=int, default=2, help="words and suffixes seen fewer times are unknown")
+    t = sub.add_parser("train")
+    t.add_argument("--data", default=str(ROOT / "build" / "attr_train.npz"))
+    t.add_argument("--out", default=str(ROOT / "lib" / "presslens" / "models" / "attribution_rnn.bin.gz"))
+    t.add_argument("--epochs", type=int, default=12)
+    t.add_argument("--hidden", type=int, default=96)
+    t.add_argument("--layers", type=int, default=2)
+    t.add_argument("--emb-word", type=int, default=64)
+    t.add_argument("--batch", type=int, default=32)
+    t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--dropout", type=float, default=0.3)
+    t.add_argument("--word-dropout", type=float, default=0.1)
+    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--threads", type=int, default=1)
+    t.add_argument("--checkpoints", action="store_true", help="also save the weights after every epoch")
+    args = ap.parse_args()
+    prepare(args) if args.cmd == "prepare" else train(args)
+
+
+if __name__ == "__main__":
+    main()
