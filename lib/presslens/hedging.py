@@ -295,8 +295,21 @@ class HedgeLexicon:
         """
         sent = _Sentence(text, tokens)
         found: list[tuple[int, int, Entry, str, list[int], str | None]] = []
-        for i, form in enumerate(sent.forms):
+        forms = sent.forms
+        for i, form in enumerate(forms):
+            window: list[str] | None = None
             for entry in self.candidates(form):
+                if len(entry.tokens) > 1:
+                    # Quick rejection (a "be" form starts 25 patterns): the
+                    # second token must lie within the gap window of _match_at.
+                    want = entry.tokens[1]
+                    if entry.gaps:
+                        if window is None:
+                            window = forms[i + 1 : i + 2 + MAX_GAP]
+                        if not any(f in want for f in window):
+                            continue
+                    elif i + 1 >= len(forms) or forms[i + 1] not in want:
+                        continue
                 positions = _match_at(sent, i, entry)
                 if positions is None:
                     continue
