@@ -79,13 +79,26 @@ def _papermill():
     return papermill, PapermillExecutionError
 
 
+_kernels: set[Any] = set()  # running kernel managers, killed on interrupt
+_kernels_lock = threading.Lock()
+
+
 def _start_kernel(job: Job):
+    import tempfile
+    import uuid
+
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name=KERNEL_NAME)
+    # Local sockets (an absolute path, since the kernel runs in the
+    # notebook's folder) rather than TCP ports: nothing listens on the
+    # network, and the kernel has no TCP warning to print.
+    ipc = Path(tempfile.gettempdir()) / f"presslens-kernel-{uuid.uuid4().hex[:12]}"
+    km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(ipc))
     log = open(job.log, "wb") if job.log else open(os.devnull, "wb")  # noqa: SIM115 - closed in _run_one
     env = {**os.environ, **KERNEL_ENV}
     cwd = str(job.cwd or Path(job.notebook).resolve().parent)
+    with _kernels_lock:
+        _kernels.add(km)
     km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
     return km, log
 
@@ -123,6 +136,8 @@ def _run_one(job: Job, include_code: bool, bar: dict[str, Any] | bool = False) -
 
 
 def _stop_kernel(km) -> None:
+    with _kernels_lock:
+        _kernels.discard(km)
     try:
         km.shutdown_kernel(now=True)
     except Exception:  # already gone: nothing to stop
@@ -146,8 +161,9 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
     width = max(len(job.name) for job in jobs) if jobs else 0
     bars = [{"desc": job.name.ljust(width), "position": i, "leave": True, "file": sys.stderr, "ascii": None}
             if progress else False for i, job in enumerate(jobs)]
-    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook") as pool:
-        futures = {pool.submit(_run_one, job, include_code, bar): job for job, bar in zip(jobs, bars)}
+    pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook")
+    futures = {pool.submit(_run_one, job, include_code, bar): job for job, bar in zip(jobs, bars)}
+    try:
         for fut in as_completed(futures):
             job = futures[fut]
             try:
@@ -157,6 +173,17 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
             outcomes[job.name] = outcome
             if on_done:
                 on_done(outcome)
+    except BaseException:
+        # Interrupted (Ctrl-C): kill every kernel so the threads end at once.
+        for fut in futures:
+            fut.cancel()
+        with _kernels_lock:
+            running = list(_kernels)
+        for km in running:
+            _stop_kernel(km)
+        raise
+    finally:
+        pool.shutdown(wait=True)
     return [outcomes[job.name] for job in jobs]
 
 

@@ -248,6 +248,7 @@ def run_report(
         results = run_notebooks(jobs_list, jobs, include_code, progress=progress)
     except BaseException:
         annotator.terminate()
+        Path(f"{annotations}.pending").unlink(missing_ok=True)
         raise
     failed = [r for r in results if r.error]
     if failed and not Path(f"{annotations}.error").exists():
