@@ -213,3 +213,12 @@ def test_methods_note_quotes_the_validation_figures(tmp_path):
     note = framing.methods_note(path)
     assert "91.3%" in note and "3,247" in note and "0.671" in note and "0.496" in note and "30 of 30" in note
     assert "VALIDATION.md" in framing.methods_note(tmp_path / "missing.json")
+
+
+def test_noun_phrase_spans_and_compound_parts():
+    cfg = PartyConfig.from_dict({"parties": {"mt": {"label": "Mediators", "aliases": ["Turkish"]},
+                                             "us": {"label": "United States", "aliases": ["US"]}}})
+    t = mentions_table(add_mentions(annotate_text(
+        "The Turkish Ministry of Foreign Affairs issued a statement. A US-led coalition attacked the camps."), cfg))
+    assert t["np_text"].tolist() == ["The Turkish Ministry of Foreign Affairs", "US"]
+    assert t["role"].tolist() == ["agent", "other"]  # the coalition, not the US, is the subject

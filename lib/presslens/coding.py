@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .evaluate.agreement import sentence_coding, tool_spans
+from .evaluate.agreement import mention_span, sentence_coding, tool_spans
 from .spans import Document
 
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")
@@ -187,7 +187,7 @@ def brat_standoff(doc: Document) -> str:
     for rec in doc.layer("mention").to_dict("records"):
         if rec.get("place_only") is True:
             continue
-        tid = tb("Mention", int(rec["start"]), int(rec["end"]))
+        tid = tb("Mention", *mention_span(rec))
         attr("Party", tid, rec["label"])
         attr("Role", tid, rec.get("role"))
         attr("Tone", tid, rec.get("tone") if isinstance(rec.get("tone"), str) else None)

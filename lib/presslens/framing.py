@@ -592,6 +592,10 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
                 role, v, rule = "patient", None, "anti-compound"
             elif s.tag(b) == "POS":
                 role, v, rule = "other", None, "possessor"
+            elif m.end < s.ends[j - 1]:
+                # The first part of a compound ("Pakistan-Afghan talks",
+                # "US-led coalition") modifies a noun that is not the party.
+                role, v, rule = "other", None, "compound-part"
             else:
                 # The noun phrase's head speaks for the mention:
                 # "the Pakistani delegation" acts when "delegation" does.
@@ -602,9 +606,14 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
                 if role != "other" and rule != "anti-compound":
                     rule += " (no verb)"
             ag, pw = lex.get(verb, (None, None)) if verb else (None, None)
+            np_start, np_end = min(s.starts[a], m.start), max(s.ends[_of_phrase_end(s.words, arcs, b)], m.end)
+            if m.end < s.ends[j - 1]:
+                # The alias is the first part of a compound ("Pakistan-Afghan
+                # talks"): the noun phrase is not the party's.
+                np_start, np_end = m.start, m.end
             records.append({
                 "start": m.start, "end": m.end, "label": m.party, "alias": m.alias,
-                "np_start": min(s.starts[a], m.start), "np_end": max(s.ends[b - 1], m.end),
+                "np_start": np_start, "np_end": np_end,
                 "stance": m.stance, "role": role, "verb": verb,
                 "verb_agency": np.nan if ag is None else float(ag),
                 "verb_power": np.nan if pw is None else float(pw),
@@ -643,6 +652,34 @@ def _add_tone(doc: Document, records: list[dict[str, Any]], parsed: dict[int, tu
         calls = model.predict_tokens(doc.text, [(int(r["start"]), int(r["end"])) for r in recs], tokens, tags, ctx, arcs)
         for r, (label, score) in zip(recs, calls):
             r["tone"], r["tone_score"] = label, float(score)
+
+
+def _of_phrase_end(words: Sequence[str], arcs: Sequence[tuple[int, str]], b: int) -> int:
+    """Last token of the noun phrase ending at token ``b - 1``, with the "of" phrases the parse attaches
+    to its head ("the Turkish Ministry *of Foreign Affairs*"); relative clauses stay out."""
+    n = len(arcs)
+
+    def descends(t: int, anc: int) -> bool:
+        for _ in range(n):
+            t = arcs[t][0] - 1
+            if t == anc:
+                return True
+            if t < 0:
+                return False
+        return False
+
+    head = end = b - 1
+    while end + 1 < n and words[end + 1] == "of" and arcs[end + 1][1] == "case":
+        noun = arcs[end + 1][0] - 1
+        if noun <= end + 1 or arcs[noun][0] - 1 != head or not arcs[noun][1].startswith("nmod"):
+            break
+        k = end + 1
+        while k + 1 < n and (k + 1 == noun or descends(k + 1, noun)) and not arcs[k + 1][1].startswith(("acl", "punct")):
+            k += 1
+        if k < noun:
+            break
+        end = k
+    return end
 
 
 def _forms(text: str, ss: int, se: int, starts: Sequence[int], ends: Sequence[int]) -> list[str]:

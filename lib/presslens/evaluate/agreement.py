@@ -112,10 +112,27 @@ def tool_spans(doc) -> dict[str, list[SpanL]]:
     for rec in doc.layer("mention").to_dict("records"):
         if rec.get("place_only") is True:
             continue
-        out["mention"].append((int(rec["start"]), int(rec["end"]), f"{rec['label']}:{rec.get('role') or 'other'}"))
+        s, e = mention_span(rec)
+        out["mention"].append((s, e, f"{rec['label']}:{rec.get('role') or 'other'}"))
         if isinstance(rec.get("tone"), str):
-            out["tone"].append((int(rec["start"]), int(rec["end"]), f"{rec['label']}:{rec['tone']}"))
+            out["tone"].append((s, e, f"{rec['label']}:{rec['tone']}"))
     return out
+
+
+def mention_span(rec: Mapping[str, Any]) -> tuple[int, int]:
+    """The span a coder marks for a mention: its noun phrase ("the Pakistani delegation"),
+    except for an anti-/pro- compound modifying another noun, where the party is only
+    the compound ("anti-Pakistan" in "anti-Pakistan attacks").
+
+    >>> mention_span({"start": 4, "end": 13, "np_start": 0, "np_end": 24, "stance": None})
+    (0, 24)
+    >>> mention_span({"start": 0, "end": 13, "np_start": 0, "np_end": 21, "stance": "anti"})
+    (0, 13)
+    """
+    s, e = int(rec["start"]), int(rec["end"])
+    if rec.get("stance") == "anti" or _missing(rec.get("np_start")) or _missing(rec.get("np_end")):
+        return s, e
+    return min(s, int(rec["np_start"])), max(e, int(rec["np_end"]))
 
 
 def gold_json_spans(path: str | Path) -> tuple[dict[str, list[SpanL]], dict[str, list[SpanL]]]:
