@@ -104,6 +104,8 @@ def test_every_report_carries_its_provenance(report_dir):
                        prov["parties"]["sha256"], f"Python {prov['python']}", f"papermill {prov['packages']['papermill']}",
                        "include_code=False", "models/en_ewt_perceptron.json.gz", prov["resources"]["lexicons/hedges.yml"][:12]):
             assert needle in html, f"{html_file.name} lacks {needle!r}"
+        if html_file.name != "index.html":
+            assert re.search(r'class="pl-runtime">This notebook ran in \d+\.\d s', html), "the run time"
 
 
 def test_index_sets_the_three_measures_side_by_side(report_dir):
