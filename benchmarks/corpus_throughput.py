@@ -112,7 +112,10 @@ def run_annotate(corpus: Path, out: Path, jobs: int, partition_size: int) -> dic
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # One thread per process: "one core" means one (numpy's BLAS would
+    # otherwise spread large products over both cores).
+    env = {**os.environ, **{v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     mem = TreeMemory(proc.pid)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t0
