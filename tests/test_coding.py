@@ -159,3 +159,34 @@ def test_run_cli_evaluate_coding_report(export, tmp_path):
     assert re.search(r"has_attribution\s+tool vs coder1\s+1\.000", text)
     n = int(re.search(r"(\d+) sentence answers differ", text).group(1))
     assert n >= int((sheet["tool_hedged"] == "yes").sum()) > 0
+
+
+def test_two_coders_in_brat_confusion_and_alpha(tmp_path):
+    import shutil
+
+    from conftest import DEFAULT_ARTICLE, ROOT
+
+    from presslens.evaluate.agreement import brat_coding_report
+    from presslens.parties import PartyConfig
+
+    parties = PartyConfig.from_file(ROOT / "data" / "parties" / "pakistan-afghanistan.yml")
+    out = tmp_path / "export"
+    export_coding([Document("talks", DEFAULT_ARTICLE.read_text(encoding="utf-8"))], 1, 0, out, parties=parties)
+    coded = tmp_path / "coded"
+    shutil.copytree(out / "text", coded / "text")
+    (coded / "attributions").mkdir()
+    for ann in (out / "attributions").glob("*.ann"):
+        text = ann.read_text(encoding="utf-8")
+        (coded / "attributions" / f"{ann.stem}_a001.ann").write_text(text, encoding="utf-8")
+        # The second coder calls every agent a patient.
+        (coded / "attributions" / f"{ann.stem}_a002.ann").write_text(
+            text.replace(" agent\n", " patient\n"), encoding="utf-8")
+    report = brat_coding_report(coded, parties)
+    roles = report["confusion"]["mention role"]
+    assert roles.loc["patient", "agent"] > 0 and roles.loc["agent", "agent"] > 0
+    assert {"source type (by cue)", "hedge category"} <= set(report["confusion"])
+    alpha = report["alpha"].set_index(["variable", "coders"])["alpha"]
+    assert alpha["roles", "tool vs a001"] == 1.0 and alpha["roles", "tool vs a002"] < 1.0
+    assert alpha["roles", "a001 vs a002"] < 1.0 and ("roles", "all") in alpha.index
+    errors = report["errors"]
+    assert set(errors.loc[errors["layer"] == "mention", "coder"]) == {"a002"}

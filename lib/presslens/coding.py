@@ -83,6 +83,13 @@ leave them untouched so the agreement can be computed.
 | tone | party:tone; tones {tones} | how the sentence presents each party |
 | notes | free text | anything doubtful |
 
+Several coders: each codes a copy of the sheet (`presslens evaluate coding
+sheet_coder1.csv sheet_coder2.csv`), or in BRAT saves their files as
+`attributions/ID_XXXX.ann` with a four-character hexadecimal coder code
+(`_a001`, `_a002`, as PolNeAR names its annotators); `presslens evaluate
+coding --brat FOLDER` then scores the tool against each coder and the coders
+against each other.
+
 Empty cells in a row where `has_attribution` or `hedged` is filled mean
 *none*; a row with both empty is *not coded* and is left out of agreement.
 Offsets (`start`, `end`) are character offsets into `text/ID.txt`; do not
