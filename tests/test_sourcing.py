@@ -224,3 +224,26 @@ def test_rnn_model_file_ships_and_round_trips(tmp_path):
     assert [seq.words[a:b] for a, b in cues] == [["said"]]
     assert [seq.words[a:b] for a, b in sources] == [["the", "minister"]]
     assert contents and seq.words[contents[0][0]] == "that"
+
+
+def test_evaluate_attribution_json_on_a_brat_folder(tmp_path, capsys):
+    """`presslens evaluate attribution DIR --json`: one JSON object keyed by part and match."""
+    from presslens.cli import main
+
+    text = "Talks stall\n\nThe minister said that the talks had failed.\n"
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    s, c = text.index("The minister"), text.index("said")
+    k = text.index("that the talks")
+    ann = (f"T1\tSource {s} {s + 12}\tThe minister\nT2\tCue {c} {c + 4}\tsaid\n"
+           f"T3\tContent {k} {k + 29}\t{text[k:k + 29]}\nE1\tAttribution:T2 Source:T1 Content:T3\n")
+    (tmp_path / "attributions" / "a_ef2d.ann").write_text(ann, encoding="utf-8")
+    assert main(["evaluate", "attribution", str(tmp_path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    for part in ("cue", "source", "content"):
+        for mode in ("exact", "overlap"):
+            assert set(result[part][mode]) >= {"precision", "recall", "f1", "n_gold"}
+            assert result[part][mode]["n_gold"] == 1
+    assert result["cue"]["exact"]["f1"] == 1.0 and result["source"]["exact"]["f1"] == 1.0
+    assert result["content_share"]["n_docs"] == 1 and result["content_share"]["pearson_r"] is None

@@ -146,8 +146,11 @@ def score(pairs: list[tuple[dict[str, set[Span]], dict[str, set[Span]], str]]) -
                                   "n_gold": tot["n_gold"], "n_pred": tot["n_pred"]}
     tool = [content_share(t, p["content"]) for p, _, t in pairs]
     gold = [content_share(t, g["content"]) for _, g, t in pairs]
+    r = _pearson(tool, gold)
     result["content_share"] = {
-        "pearson_r": _pearson(tool, gold),
+        # None, not NaN, where undefined (one article, or no variation): the
+        # result is printed as JSON, which has no NaN.
+        "pearson_r": None if math.isnan(r) else r,
         "mae": sum(abs(a - b) for a, b in zip(tool, gold)) / len(tool) if tool else 0.0,
         "mean_tool": sum(tool) / len(tool) if tool else 0.0,
         "mean_gold": sum(gold) / len(gold) if gold else 0.0,
@@ -197,7 +200,8 @@ def format_report(result: dict) -> str:
             lines.append(f"{role:<8} {mode:<8} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
                          f"{r['n_gold']:6d} {r['n_pred']:6d}")
     cs = result["content_share"]
-    lines.append(f"content share per article: pearson r {cs['pearson_r']:.3f}, MAE {cs['mae']:.3f} "
+    r = "n/a" if cs["pearson_r"] is None else f"{cs['pearson_r']:.3f}"
+    lines.append(f"content share per article: pearson r {r}, MAE {cs['mae']:.3f} "
                  f"(tool mean {cs['mean_tool']:.3f}, gold mean {cs['mean_gold']:.3f}, {cs['n_docs']} articles)")
     return "\n".join(lines)
 
