@@ -154,7 +154,7 @@ if gold_path:
     errors = ag.error_table(doc.text, coding_sentences(doc), pred, gold, doc.doc_id)
     metrics["article_errors"] = {f"{layer} {kind}": int(n) for (layer, kind), n in errors.groupby(["layer", "error"]).size().items()}
     shown = errors.assign(sentence=errors["sentence"].map(lambda t: show.excerpt(t, 160)))
-    display(left(shown.drop(columns=["start", "end"])))
+    display(left(shown.drop(columns=["start", "end"]).fillna("")))
 if coding_sheet:
     for i, sheet in enumerate(sheets):
         diff = sheet_disagreements(sheet)
@@ -177,7 +177,7 @@ if brat_dir:
         display(Markdown(f"**{title.capitalize()}**"))
         display(table if len(table) else Markdown("(no spans)"))
     be = brat_report["errors"]
-    display(left(be.assign(sentence=be["sentence"].map(lambda t: show.excerpt(t, 160))).drop(columns=["start", "end"])) if len(be) else Markdown("No errors."))
+    display(left(be.assign(sentence=be["sentence"].map(lambda t: show.excerpt(t, 160))).drop(columns=["start", "end"]).fillna("")) if len(be) else Markdown("No errors."))
     metrics["brat"] = {f"{r.layer}_{r.match}_f1": r.f1 for r in brat_report["scores"].itertuples()}
 else:
     note("`brat_dir` not set: BRAT coding section skipped.")
