@@ -144,6 +144,40 @@ def build_net(sizes: dict[str, int], hidden: int, layers: int, dropout: float, d
     return Net()
 
 
+def CRF(torch, nn):
+    """A linear-chain CRF output layer under the runtime's BIO constraints."""
+    allowed = torch.from_numpy(_runtime().allowed_transitions())
+
+    class _CRF(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.T = nn.Parameter(torch.zeros(len(LABELS) + 1, len(LABELS)))
+
+        def scores(self) -> torch.Tensor:
+            return torch.where(allowed, self.T, torch.full_like(self.T, -1e4))
+
+        def nll(self, E: torch.Tensor, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """Mean negative log-likelihood per token of gold paths ``y`` (B, T)."""
+            S = self.scores()
+            trans, start = S[:-1], S[-1]
+            B, T, L = E.shape
+            gold = start[y[:, 0]] + E[:, 0].gather(1, y[:, :1]).squeeze(1)
+            alpha = start[None, :] + E[:, 0]
+            for t in range(1, T):
+                m = mask[:, t]
+                step = E[:, t].gather(1, y[:, t:t + 1]).squeeze(1) + trans[y[:, t - 1], y[:, t]]
+                gold = gold + torch.where(m, step, torch.zeros_like(step))
+                nxt = torch.logsumexp(alpha[:, :, None] + trans[None], dim=1) + E[:, t]
+                alpha = torch.where(m[:, None], nxt, alpha)
+            logz = torch.logsumexp(alpha, dim=1)
+            return (logz - gold).sum() / mask.sum()
+
+        def table(self) -> list:
+            return [[round(float(v), 4) for v in row] for row in self.T.detach().numpy()]
+
+    return _CRF()
+
+
 def train(args: argparse.Namespace) -> None:
     import torch
     from torch import nn
@@ -163,7 +197,9 @@ def train(args: argparse.Namespace) -> None:
 
     dims = dict(EMB, word=args.emb_word)
     net = build_net(sizes, args.hidden, args.layers, args.dropout, dims)
-    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    crf = CRF(torch, nn) if args.crf else None
+    params = list(net.parameters()) + (list(crf.parameters()) if crf is not None else [])
+    opt = torch.optim.Adam(params, lr=args.lr)
     lossf = nn.CrossEntropyLoss(ignore_index=-1)
     # Batches of similar lengths: sort by length, cut, shuffle the batches.
     order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i][1]), i))
@@ -187,11 +223,15 @@ def train(args: argparse.Namespace) -> None:
             # Word dropout: unknown-word practice for the embedding of UNK.
             drop = (rng.random(xb.shape[:2]) < args.word_dropout) & (xb[:, :, 0] > 1)
             xb[:, :, 0][drop] = 1
-            logits = net(torch.from_numpy(xb), torch.from_numpy(yb >= 0))
-            loss = lossf(logits.reshape(-1, len(LABELS)), torch.from_numpy(yb).reshape(-1))
+            mask = torch.from_numpy(yb >= 0)
+            logits = net(torch.from_numpy(xb), mask)
+            if crf is not None:
+                loss = crf.nll(logits, torch.from_numpy(np.maximum(yb, 0)), mask)
+            else:
+                loss = lossf(logits.reshape(-1, len(LABELS)), torch.from_numpy(yb).reshape(-1))
             opt.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            nn.utils.clip_grad_norm_(params, 5.0)
             # Linear decay of the learning rate to 10% over training.
             for gr in opt.param_groups:
                 gr["lr"] = args.lr * (1.0 - 0.9 * step / total_steps)
@@ -202,11 +242,11 @@ def train(args: argparse.Namespace) -> None:
                 print(f"  step {step}/{total_steps} ({time.time() - t0:.0f}s)", flush=True)
         print(f"epoch {epoch + 1}: loss {tot / len(seqs):.4f} ({time.time() - t0:.0f}s)", flush=True)
         if args.checkpoints:
-            _export(net, vocab, args, Path(args.out).with_suffix(f".e{epoch + 1}.gz"), epoch + 1)
-    _export(net, vocab, args, Path(args.out), args.epochs)
+            _export(net, vocab, args, Path(args.out).with_suffix(f".e{epoch + 1}.gz"), epoch + 1, crf)
+    _export(net, vocab, args, Path(args.out), args.epochs, crf)
 
 
-def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int) -> None:
+def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int, crf=None) -> None:
     """Write the weights in :class:`presslens.attribution_rnn.RnnTagger`'s format."""
     w: dict[str, np.ndarray] = {}
     for k, c in enumerate(COLUMNS):
@@ -221,6 +261,9 @@ def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int)
             "epochs": epochs, "seed": args.seed, "lr": args.lr, "dropout": args.dropout,
             "word_dropout": args.word_dropout, "batch": args.batch, "emb": dict(EMB, word=args.emb_word),
             "data": "PolNeAR train split (Newell, Margolin & Ruths 2018, LREC), BRAT standoff"}
+    if crf is not None:
+        meta["crf"] = True
+        meta["transitions"] = crf.table()
     _runtime().RnnTagger(vocab, w, meta).save(path)
     print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
 
@@ -257,6 +300,7 @@ def main() -> None:
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--threads", type=int, default=1)
     t.add_argument("--checkpoints", action="store_true", help="also save the weights after every epoch")
+    t.add_argument("--crf", action="store_true", help="train with a CRF output layer (learned label transitions)")
     args = ap.parse_args()
     prepare(args) if args.cmd == "prepare" else train(args)
 

@@ -16,8 +16,9 @@ so all matrix products run once over every token of the document and the
 only step-by-step work is an elementwise recurrence (no small per-step
 matrix products, which numpy would spread over threads at a loss). Weights
 were trained with PyTorch by ``scripts/train_attribution_rnn.py``; only numpy
-runs here. Decoding is Viterbi over the per-token log-probabilities with
-the BIO constraints above (no transition weights), so spans are well formed.
+runs here. Decoding is Viterbi over the per-token scores with the BIO
+constraints above (plus learned transition scores where the model was
+trained with a CRF output layer), so spans are always well formed.
 
 >>> LABELS[:3]
 ('O', 'B-Q', 'I-Q')
@@ -139,6 +140,11 @@ class RnnTagger:
         # B-Q trades cue precision for recall (chosen on PolNeAR dev, see the
         # model card; the weights themselves never saw dev).
         self.bias = np.asarray(meta.get("label_bias") or [0.0] * len(LABELS), dtype=np.float64)
+        # Label transition scores of a CRF output layer, where the model was
+        # trained with one (row len(LABELS): the first label); else zeros.
+        n = len(LABELS)
+        T = np.asarray(meta.get("transitions") or np.zeros((n + 1, n)), dtype=np.float64)
+        self.trans = np.where(self.allowed, T, -1e9)
 
     # -- storage -----------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -237,10 +243,8 @@ class RnnTagger:
         n, L = lp.shape
         if n == 0:
             return []
-        neg = -1e9
-        trans = np.where(self.allowed[:L], 0.0, neg)
-        start = np.where(self.allowed[L], 0.0, neg)
-        score = start + lp[0]
+        trans = self.trans[:L]
+        score = self.trans[L] + lp[0]
         back = np.zeros((n, L), dtype=np.int64)
         for i in range(1, n):
             cand = score[:, None] + trans
