@@ -220,7 +220,7 @@ def measures_row(doc: Document, parties=None) -> dict[str, float]:
     (1.0, 1.0)
     """
     from .framing import party_measures
-    from .hedging import hedge_measures
+    from .hedging import hedge_measure_rows
     from .sourcing import sourcing_measures
 
     row: dict[str, float] = {"sentences": float(len(doc.layer("sentence")))}
@@ -232,8 +232,8 @@ def measures_row(doc: Document, parties=None) -> dict[str, float]:
     src = sourcing_measures(doc, parties)
     for m, v in zip(src["measure"].tolist(), src["value"].tolist()):
         put(str(m), v)
-    hed = hedge_measures(doc)
-    for m, cat, party, v in zip(*(hed[c].tolist() for c in ("measure", "category", "party", "value"))):
+    for r in hedge_measure_rows(doc):
+        m, cat, party, v = r["measure"], r["category"], r["party"], r["value"]
         name = str(m) if _missing(cat) or cat == "all" else f"{m}.{cat}"
         if not _missing(party):
             name = f"{party}.{name.removesuffix('_party')}"

@@ -1003,6 +1003,12 @@ def hedged_claims(doc: Document) -> pd.DataFrame:
     >>> hedged_claims(doc)["hedged"].tolist()
     [True, False]
     """
+    rows, columns = _claim_rows(doc)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _claim_rows(doc: Document) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows and columns of :func:`hedged_claims` (the measures read them without a DataFrame)."""
     if "hedge" not in doc.layers:
         add_hedges(doc)
     hedges, boosters = _Spans(_layer(doc, "hedge")), _Spans(_layer(doc, "booster"))
@@ -1034,7 +1040,7 @@ def hedged_claims(doc: Document) -> pd.DataFrame:
     columns = ["doc_id", "start", "end", "hedged", "n_hedges", "n_boosters", "categories",
                "booster_categories", "negated_hedges", "n_words"]
     columns += ["attributed"] * has_attr + ["parties"] * has_mention
-    return pd.DataFrame(rows, columns=columns)
+    return rows, columns
 
 
 def hedge_measures(doc: Document | Iterable[Document]) -> pd.DataFrame:
@@ -1058,19 +1064,30 @@ def hedge_measures(doc: Document | Iterable[Document]) -> pd.DataFrame:
     if not isinstance(doc, Document):
         tables = [hedge_measures(d) for d in doc]
         return pd.concat(tables, ignore_index=True) if tables else _measure_frame([])
-    claims = hedged_claims(doc)
+    return _measure_frame(hedge_measure_rows(doc))
+
+
+def hedge_measure_rows(doc: Document) -> list[dict[str, Any]]:
+    """The rows of :func:`hedge_measures` for one document, as mappings (no DataFrame built).
+
+    >>> import presslens
+    >>> rows = hedge_measure_rows(add_hedges(presslens.annotate_text("Talks could resume. They met.")))
+    >>> [r["value"] for r in rows if r["measure"] == "hedged_claim_share"]
+    [0.5]
+    """
+    claims, columns = _claim_rows(doc)
     rows: list[dict[str, Any]] = []
 
     def add(measure: str, value: float, n: int, category: str | None = None, party: str | None = None) -> None:
         rows.append({"doc_id": doc.doc_id, "measure": measure, "category": category, "party": party, "value": value, "n": n})
 
     n_claims = len(claims)
-    words = int(claims["n_words"].sum()) if n_claims else 0
-    hedged = int(claims["hedged"].sum()) if n_claims else 0
+    words = sum(c["n_words"] for c in claims)
+    hedged = sum(c["hedged"] for c in claims)
     add("claims", float(n_claims), n_claims)
     add("hedged_claim_share", hedged / n_claims if n_claims else float("nan"), n_claims)
-    body_start = claims["start"].to_numpy(dtype=np.int64) if n_claims else np.empty(0, np.int64)
-    body_end = claims["end"].to_numpy(dtype=np.int64) if n_claims else np.empty(0, np.int64)
+    body_start = np.array([c["start"] for c in claims], dtype=np.int64)
+    body_end = np.array([c["end"] for c in claims], dtype=np.int64)
 
     def in_body(table: pd.DataFrame) -> list[Any]:
         # Labels of the spans inside some body sentence, in table order.
@@ -1082,6 +1099,10 @@ def hedge_measures(doc: Document | Iterable[Document]) -> pd.DataFrame:
         labels = table["label"].tolist()
         return [lab for lab, keep in zip(labels, mask) if keep]
 
+    def share(part: list[dict[str, Any]]) -> float:
+        # The mean of a boolean column: an exact count over the length.
+        return sum(c["hedged"] for c in part) / len(part)
+
     hedges, boosters = in_body(_layer(doc, "hedge")), in_body(_layer(doc, "booster"))
     per100 = (lambda k: 100 * k / words if words else float("nan"))
     add("hedges_per_100_words", per100(len(hedges)), words, "all")
@@ -1091,16 +1112,16 @@ def hedge_measures(doc: Document | Iterable[Document]) -> pd.DataFrame:
     for cat in BOOSTER_CATEGORIES:
         add("boosters_per_100_words", per100(sum(lab == cat for lab in boosters)), words, cat)
     add("hedge_booster_ratio", len(hedges) / len(boosters) if len(boosters) else float("nan"), len(boosters))
-    if "attributed" in claims:
+    if "attributed" in columns:
         for flag, name in ((True, "hedged_share_attributed"), (False, "hedged_share_unattributed")):
-            part = claims[claims["attributed"] == flag]
-            add(name, float(part["hedged"].mean()) if len(part) else float("nan"), len(part))
-    if "parties" in claims:
-        parties = sorted({p for ps in claims["parties"] for p in ps})
+            part = [c for c in claims if c["attributed"] == flag]
+            add(name, share(part) if part else float("nan"), len(part))
+    if "parties" in columns:
+        parties = sorted({p for c in claims for p in c["parties"]})
         for party in parties:
-            part = claims[claims["parties"].map(lambda ps, p=party: p in ps)]
-            add("hedged_share_party", float(part["hedged"].mean()), len(part), party=party)
-    return _measure_frame(rows)
+            part = [c for c in claims if party in c["parties"]]
+            add("hedged_share_party", share(part), len(part), party=party)
+    return rows
 
 
 def _measure_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -1109,7 +1130,7 @@ def _measure_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 __all__ = [
     "HEDGE_CATEGORIES", "BOOSTER_CATEGORIES", "Cue", "Entry", "HedgeLexicon", "default_lexicon",
-    "add_hedges", "hedged_claims", "hedge_measures", "inflections", "compile_pattern",
+    "add_hedges", "hedged_claims", "hedge_measures", "hedge_measure_rows", "inflections", "compile_pattern",
 ]
 
 
