@@ -1,12 +1,17 @@
 """Run notebook 05 on the shared gold data and write VALIDATION.md from its figures.
 
     .venv/bin/python scripts/build_validation.py [--shared ../shared] [--keep DIR]
+    .venv/bin/python scripts/build_validation.py --only attribution   # after retraining one layer
 
 Executes ``notebooks/05_validation.ipynb`` with papermill on PolNeAR dev, the
 Szeged news part (FactBank dev), NewsMTSC devtest_mt and UD English EWT test,
 then renders the metrics sidecar as ``VALIDATION.md`` at the repository root
 (no date in it, so a rerun on the same code and data gives the same file).
-``--from-metrics FILE`` only re-renders an existing sidecar.
+The full metrics are kept in ``data/validation/metrics.json``; ``--only
+attribution`` (or hedges, tone, roles) reruns just those sections and keeps
+the other figures. ``--from-metrics FILE`` only re-renders a metrics file.
+``data/validation/figures.json`` holds the headline figures quoted by the
+reports' methods notes.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,19 +34,48 @@ DATA = {
 }
 COMMAND = ".venv/bin/python scripts/build_validation.py"
 FIGURES = ROOT / "data" / "validation" / "figures.json"
+METRICS = ROOT / "data" / "validation" / "metrics.json"
 NA = "not yet available"
 
 
-def run_notebook(shared: Path, out_dir: Path) -> dict:
+#: Sections of the notebook, the parameter that switches each on, and the metrics keys it writes.
+SECTIONS = {
+    "attribution": ("polnear_dir", ("polnear", "polnear_annotators", "polnear_sentence_alpha")),
+    "hedges": ("hedges_path", ("hedges",)),
+    "tone": ("newsmtsc_path", ("tone",)),
+    "roles": ("ewt_path", ("roles",)),
+}
+
+
+def run_notebook(shared: Path, out_dir: Path, only: set[str] | None = None) -> dict:
+    """Execute notebook 05 on the shared data (only the sections in ``only``, when given)."""
     import papermill
 
     params = {"output_dir": str(out_dir)}
     for key, parts in DATA.items():
         path = shared.joinpath("data", *parts)
         params[key] = str(path) if path.exists() else ""
+    if only is not None:
+        for name, (key, _) in SECTIONS.items():
+            if name not in only:
+                params[key] = ""
     papermill.execute_notebook(str(NOTEBOOK), str(out_dir / "05_validation.ipynb"), parameters=params,
                                kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False)
     return json.loads((out_dir / "metrics" / "05_validation.json").read_text(encoding="utf-8"))
+
+
+def merge(old: dict, new: dict, only: set[str]) -> dict:
+    """``old`` metrics with the sections in ``only`` (and the example article) replaced by ``new``'s."""
+    out = dict(old)
+    for name in only:
+        for key in SECTIONS[name][1]:
+            out.pop(key, None)
+    out.update({k: v for k, v in new.items() if k not in _other_keys(only)})
+    return out
+
+
+def _other_keys(only: set[str]) -> set[str]:
+    return {k for name, (_, keys) in SECTIONS.items() if name not in only for k in keys}
 
 
 def _f(value) -> str:
@@ -184,11 +219,17 @@ def summary(m: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=os.environ.get("PRESSLENS_SHARED", str(ROOT.parent / "shared")))
-    ap.add_argument("--keep", help="folder for the executed notebook and metrics (default: a temporary one)")
+    ap.add_argument("--only", help="rerun only these sections (comma-separated: " + ", ".join(SECTIONS)
+                    + ") and keep the other figures from the saved metrics")
+    ap.add_argument("--keep", help="folder for the executed notebook (default: a temporary one)")
     ap.add_argument("--from-metrics", help="render VALIDATION.md from this metrics JSON without running")
+    ap.add_argument("--metrics", default=str(METRICS), help="where the full metrics are saved (and --only reads them)")
     ap.add_argument("--out", default=str(ROOT / "VALIDATION.md"))
     ap.add_argument("--figures", default=str(FIGURES), help="the headline figures as JSON (for the reports' methods notes)")
     args = ap.parse_args(argv)
+    only = {x.strip() for x in args.only.split(",") if x.strip()} if args.only else None
+    if only is not None and not only <= set(SECTIONS):
+        ap.error(f"--only: unknown section(s) {', '.join(sorted(only - set(SECTIONS)))}; use {', '.join(SECTIONS)}")
     if args.from_metrics:
         metrics = json.loads(Path(args.from_metrics).read_text(encoding="utf-8"))
     else:
@@ -196,15 +237,23 @@ def main(argv: list[str] | None = None) -> int:
         if not (shared / "data").is_dir():
             print(f"{shared}/data not found (set --shared or PRESSLENS_SHARED)", file=sys.stderr)
             return 2
+        if only is not None and not Path(args.metrics).is_file():
+            ap.error(f"--only needs the saved metrics {args.metrics}: run once without --only")
+        t0 = time.perf_counter()
         if args.keep:
             Path(args.keep).mkdir(parents=True, exist_ok=True)
-            metrics = run_notebook(shared, Path(args.keep).resolve())
+            metrics = run_notebook(shared, Path(args.keep).resolve(), only)
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                metrics = run_notebook(shared, Path(tmp))
+                metrics = run_notebook(shared, Path(tmp), only)
+        if only is not None:
+            metrics = merge(json.loads(Path(args.metrics).read_text(encoding="utf-8")), metrics, only)
+        print(f"notebook ran in {time.perf_counter() - t0:.0f} s")
+        Path(args.metrics).write_text(json.dumps(metrics, indent=1, sort_keys=True, default=str) + "\n",
+                                      encoding="utf-8")
     Path(args.out).write_text(render(metrics), encoding="utf-8")
     Path(args.figures).write_text(json.dumps(summary(metrics), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} and {args.figures}")
+    print(f"wrote {args.out}, {args.figures} and {args.metrics}")
     return 0
 
 
