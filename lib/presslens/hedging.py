@@ -960,12 +960,13 @@ def _overlapping(table: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
 
 
 class _Spans:
-    """A layer's offsets as arrays, for the per-sentence look-ups of the measures.
+    """A layer's offsets, for the per-sentence look-ups of the measures.
 
     Boolean indexing of a DataFrame per sentence costs far more than the
     measures themselves; the tables are sorted by ``(start, end)``, so the
-    spans inside a sentence are a contiguous candidate range found by
-    binary search, then filtered on ``end`` (same rows, same order).
+    spans inside each sentence are a contiguous candidate range (found for
+    all sentences in one binary search), then filtered on ``end``: the same
+    rows in the same order.
     """
 
     __slots__ = ("start", "end", "table")
@@ -975,15 +976,21 @@ class _Spans:
         self.start = table["start"].to_numpy(dtype=np.int64) if len(table) else np.empty(0, np.int64)
         self.end = table["end"].to_numpy(dtype=np.int64) if len(table) else np.empty(0, np.int64)
 
-    def within(self, start: int, end: int) -> np.ndarray:
-        """Row positions of the spans with ``start <= span.start`` and ``span.end <= end``."""
-        lo = int(np.searchsorted(self.start, start, side="left"))
-        hi = int(np.searchsorted(self.start, end, side="right"))
-        idx = np.arange(lo, hi)
-        return idx[self.end[lo:hi] <= end]
+    def within_each(self, starts: np.ndarray, ends: np.ndarray) -> list[list[int]]:
+        """For each ``[start, end)``: row positions of the spans with ``start <= span.start``, ``span.end <= end``."""
+        if not len(self.start):
+            return [[] for _ in range(len(starts))]
+        lo = np.searchsorted(self.start, starts, side="left").tolist()
+        hi = np.searchsorted(self.start, ends, side="right").tolist()
+        end = self.end.tolist()
+        return [[k for k in range(a, b) if end[k] <= e] for a, b, e in zip(lo, hi, ends.tolist())]
 
-    def any_overlapping(self, start: int, end: int) -> bool:
-        return bool(np.any((self.start < end) & (self.end > start)))
+    def overlaps_each(self, starts: np.ndarray, ends: np.ndarray) -> list[bool]:
+        """For each ``[start, end)``: does any span overlap it?"""
+        if not len(self.start) or not len(starts):
+            return [False] * len(starts)
+        hit = (self.start[None, :] < ends[:, None]) & (self.end[None, :] > starts[:, None])
+        return hit.any(axis=1).tolist()
 
     def column(self, name: str) -> list[Any]:
         return self.table[name].tolist() if len(self.table) else []
@@ -1019,12 +1026,15 @@ def _claim_rows(doc: Document) -> tuple[list[dict[str, Any]], list[str]]:
     mentions = _Spans(_layer(doc, "mention")) if has_mention else None
     m_label = mentions.column("label") if mentions is not None else []
     text = doc.text
+    body = [(s, e, tokens) for s, e, label, tokens in _sentence_tokens(doc) if label == "body"]
+    starts = np.array([b[0] for b in body], dtype=np.int64)
+    ends = np.array([b[1] for b in body], dtype=np.int64)
+    in_hedges, in_boosters = hedges.within_each(starts, ends), boosters.within_each(starts, ends)
+    attributed = attribution.overlaps_each(starts, ends) if attribution is not None else None
+    in_mentions = mentions.within_each(starts, ends) if mentions is not None else None
     rows = []
-    for s, e, label, tokens in _sentence_tokens(doc):
-        if label != "body":
-            continue
-        h = hedges.within(s, e)
-        b = boosters.within(s, e)
+    for j, (s, e, tokens) in enumerate(body):
+        h, b = in_hedges[j], in_boosters[j]
         row: dict[str, Any] = {
             "doc_id": doc.doc_id, "start": s, "end": e,
             "hedged": bool(len(h)), "n_hedges": len(h), "n_boosters": len(b),
@@ -1032,10 +1042,10 @@ def _claim_rows(doc: Document) -> tuple[list[dict[str, Any]], list[str]]:
             "negated_hedges": int(sum(h_neg[i] for i in h)) if len(h) else 0,
             "n_words": sum(is_word(text[ts:te]) for ts, te, _ in tokens),
         }
-        if attribution is not None:
-            row["attributed"] = attribution.any_overlapping(s, e)
-        if mentions is not None:
-            row["parties"] = sorted({str(p) for p in (m_label[i] for i in mentions.within(s, e)) if p is not None})
+        if attributed is not None:
+            row["attributed"] = attributed[j]
+        if in_mentions is not None:
+            row["parties"] = sorted({str(p) for p in (m_label[i] for i in in_mentions[j]) if p is not None})
         rows.append(row)
     columns = ["doc_id", "start", "end", "hedged", "n_hedges", "n_boosters", "categories",
                "booster_categories", "negated_hedges", "n_words"]
