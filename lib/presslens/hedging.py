@@ -306,7 +306,7 @@ class HedgeLexicon:
                     if entry.gaps:
                         if window is None:
                             window = forms[i + 1 : i + 2 + MAX_GAP]
-                        if not any(f in want for f in window):
+                        if want.isdisjoint(window):
                             continue
                     elif i + 1 >= len(forms) or forms[i + 1] not in want:
                         continue
