@@ -222,3 +222,19 @@ def test_noun_phrase_spans_and_compound_parts():
         "The Turkish Ministry of Foreign Affairs issued a statement. A US-led coalition attacked the camps."), cfg))
     assert t["np_text"].tolist() == ["The Turkish Ministry of Foreign Affairs", "US"]
     assert t["role"].tolist() == ["agent", "other"]  # the coalition, not the US, is the subject
+
+
+def test_parse_repairs_relative_clause_subject_and_lone_iobj():
+    # "Qatar, which hosted ..., urged ...": Qatar is the one who urges.
+    assert roles("Qatar, which hosted the talks, urged Pakistan to show restraint.") == [
+        ("Qatar", "agent", "urge", None), ("Pakistan", "patient", "urge", None)]
+    # A lone indirect object is the object; "has urged" is no participle modifier.
+    t = mentions_table(add_mentions(annotate_text("Qatar has urged Pakistan to act."), CFG))
+    assert [(r.np_text, r.role, r.verb) for r in t.itertuples()] == [
+        ("Qatar", "agent", "urge"), ("Pakistan", "patient", "urge")]
+
+
+def test_default_parties_file_matches_common_nouns_in_any_case():
+    cfg = PartyConfig.from_file(PARTIES)
+    found = [(m.party, m.alias) for m in cfg.find("Militants attacked. MILITANT GROUPS fled; Taliban and taliban.")]
+    assert found == [("militants", "militants"), ("militants", "militant groups"), ("afghan_taliban", "Taliban")]

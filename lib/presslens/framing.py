@@ -171,7 +171,11 @@ def _np_left(s: _Sent, i: int) -> int:
         t = s.tags[a - 1]
         if t in _DET:
             return a - 1
-        if t in _NOUN or t in _ADJ and t != "VBN" or (t == "VBN" and s.tag(a) in _NOUN | {"JJ"}):
+        # A participle modifies the noun ("banned militant organisations")
+        # unless an auxiliary makes it the verb ("has urged Pakistan").
+        participle = (t == "VBN" and s.tag(a) in _NOUN | {"JJ"}
+                      and not (s.tag(a - 2).startswith("VB") or s.tag(a - 2) == "MD"))
+        if t in _NOUN or t in _ADJ and t != "VBN" or participle:
             a -= 1
         elif t == "CC" and s.tag(a) in {"JJ"} and s.tag(a - 2) in {"JJ"}:
             a -= 1
@@ -381,7 +385,7 @@ def sentence_roles(words: Sequence[str], tags: Sequence[str],
         arcs = default_parser().parse(words, tags)
     heads = [h for h, _ in arcs]
     rels = [r for _, r in arcs]
-    _repair_double_subjects(heads, rels, tags)
+    _repair(heads, rels, tags, words)
     low = [w.lower() for w in words]
     children: list[list[int]] = [[] for _ in range(n + 1)]
     for d, h in enumerate(heads, 1):
@@ -465,14 +469,43 @@ def sentence_roles(words: Sequence[str], tags: Sequence[str],
 OTHER_ROLE = "other"
 
 
-def _repair_double_subjects(heads: list[int], rels: list[str], tags: Sequence[str]) -> None:
-    """Reattach the object of a relative or participle clause the greedy parse made a second subject.
+def _repair(heads: list[int], rels: list[str], tags: Sequence[str], words: Sequence[str]) -> None:
+    """Mend, in place, three mistakes of the greedy parse that no UD tree makes.
 
-    In "Militants who attacked Pakistan fled" the parser may read
-    "Pakistan" as a second ``nsubj`` of "fled"; a predicate has one subject,
-    so a later subject right after a verb that has no object becomes that
-    verb's ``obj`` (in place).
+    * A predicate has one subject. In "Militants who attacked Pakistan fled"
+      the parser may read "Pakistan" as a second ``nsubj`` of "fled": a later
+      subject right after a verb that has no object becomes that verb's ``obj``.
+    * In "Qatar, which hosted the talks, urged ..." it may make "Qatar" a
+      second subject of "hosted", beside "which": the noun before the
+      relative pronoun is the subject of the conjoined verb after it.
+    * An ``iobj`` needs an ``obj`` beside it; alone ("urged Pakistan to
+      act") it is the object.
     """
+    n = len(heads)
+    subj_of: dict[int, list[int]] = {}
+    for d, (h, r) in enumerate(zip(heads, rels), 1):
+        if r in ("nsubj", "nsubj:pass") and h > 0:
+            subj_of.setdefault(h, []).append(d)
+    for h, subs in subj_of.items():
+        rel_pron = [k for k in subs if tags[k - 1] in ("WDT", "WP") and words[k - 1].lower() in _RELPRON]
+        if not rel_pron:
+            continue
+        r = rel_pron[0]
+        for k in subs:
+            if k < r and tags[k - 1] in _NOMINAL:
+                later = [c for c in range(r + 1, n + 1) if heads[c - 1] == h and rels[c - 1] == "conj"
+                         and tags[c - 1].startswith("VB")]
+                if later:
+                    heads[k - 1] = later[0]
+    for d in range(1, n + 1):
+        if rels[d - 1] == "iobj" and not any(heads[c - 1] == heads[d - 1] and rels[c - 1] == "obj"
+                                             for c in range(1, n + 1)):
+            rels[d - 1] = "obj"
+    _repair_double_subjects(heads, rels, tags)
+
+
+def _repair_double_subjects(heads: list[int], rels: list[str], tags: Sequence[str]) -> None:
+    """A later subject right after a verb that has no object becomes that verb's ``obj`` (in place)."""
     n = len(heads)
     subj_of: dict[int, list[int]] = {}
     for d, (h, r) in enumerate(zip(heads, rels), 1):
