@@ -24,6 +24,7 @@ sentences at once, one token position per step.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
@@ -35,6 +36,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,8 @@ _KEYED = {"tw": "word", "rw": "word", "ra": "amb", "rs": "suffix"}
 # Most features a word can have in each slot (see _slot_features).
 _SLOT_WIDTHS = (19, 4, 2, 4, 2, 3)
 _SLOT_BOUNDS = [(sum(_SLOT_WIDTHS[:i]), sum(_SLOT_WIDTHS[: i + 1])) for i in range(_N_SLOTS)]
+# Pads a slot's features to its width: no model has this feature (its row is zero).
+_PAD_FEATURE = ["\x00pad"]
 
 # Forms whose tag the form alone decides: the word tokenizer emits `` and ''
 # for straight double quotes, and curly quotes say which side they are on.
@@ -305,6 +309,18 @@ class PerceptronTagger:
 
     def _add_types(self, words: list[str]) -> None:
         """Cache slot vectors of new word types, all in one gather per pass."""
+        # Tens of thousands of short-lived lists and strings: the cyclic
+        # garbage collector would scan them over and over (a quarter of the
+        # time) and can find no cycle among them.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._add_types_now(words)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _add_types_now(self, words: list[str]) -> None:
         first = len(self._types)
         n = first + len(words)
         if n > self.CACHE_LIMIT:
@@ -332,19 +348,24 @@ class PerceptronTagger:
         # that a type's vectors are summed in the same order whatever batch it
         # arrives in: tags never depend on what was tagged before.
         width = sum(_SLOT_WIDTHS)
+        # All feature names of all new words in one flat list, each slot
+        # padded to its width with a name no model has (it maps to the zero
+        # row): one C-level map per pass looks them all up.
+        names: list[str] = []
+        for slots in feats:
+            for slot_names, w in zip(slots, _SLOT_WIDTHS):
+                names += slot_names
+                names += _PAD_FEATURE * (w - len(slot_names))
         for a in range(0, len(words), 2048):
-            chunk = feats[a : a + 2048]
+            n = min(2048, len(words) - a)
+            chunk_names = names[a * width : (a + n) * width]
             for p, ps in enumerate(self._passes):
-                ix, zero = ps.static_ix, ps.zero
-                flat: list[int] = []
-                for slots in chunk:
-                    for names, w in zip(slots, _SLOT_WIDTHS):
-                        flat += [ix.get(f, zero) for f in names]
-                        flat += [zero] * (w - len(names))
-                G = ps.W[np.array(flat, dtype=np.int64).reshape(len(chunk), width)]
+                ids = np.fromiter(map(ps.static_ix.get, chunk_names, repeat(ps.zero)), dtype=np.int64,
+                                  count=len(chunk_names))
+                G = ps.W[ids.reshape(n, width)]
                 lo = first + a
                 for slot, (b, e) in enumerate(_SLOT_BOUNDS):
-                    self._V[lo : lo + len(chunk), p, slot] = G[:, b:e].sum(axis=1)
+                    self._V[lo : lo + n, p, slot] = G[:, b:e].sum(axis=1)
 
     # --- tagging -------------------------------------------------------------
     def tag(self, words: list[str]) -> list[str]:
