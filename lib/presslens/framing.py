@@ -478,8 +478,8 @@ def _repair(heads: list[int], rels: list[str], tags: Sequence[str], words: Seque
     * In "Qatar, which hosted the talks, urged ..." it may make "Qatar" a
       second subject of "hosted", beside "which": the noun before the
       relative pronoun is the subject of the conjoined verb after it.
-    * An ``iobj`` needs an ``obj`` beside it; alone ("urged Pakistan to
-      act") it is the object.
+    * Object control ("urged Pakistan to act", an ``xcomp`` beside it and
+      no ``obj``) has an object, not an ``iobj``.
     """
     n = len(heads)
     subj_of: dict[int, list[int]] = {}
@@ -498,8 +498,10 @@ def _repair(heads: list[int], rels: list[str], tags: Sequence[str], words: Seque
                 if later:
                     heads[k - 1] = later[0]
     for d in range(1, n + 1):
-        if rels[d - 1] == "iobj" and not any(heads[c - 1] == heads[d - 1] and rels[c - 1] == "obj"
-                                             for c in range(1, n + 1)):
+        if rels[d - 1] != "iobj":
+            continue
+        siblings = {rels[c - 1] for c in range(1, n + 1) if heads[c - 1] == heads[d - 1]}
+        if "xcomp" in siblings and not siblings & {"obj", "ccomp"}:
             rels[d - 1] = "obj"
     _repair_double_subjects(heads, rels, tags)
 
