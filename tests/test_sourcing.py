@@ -190,29 +190,32 @@ def test_polnear_dev_bars():
     """PolNeAR dev (84 articles): overlap F1 of cue, source and content.
 
     The issue asks for 0.80 / 0.75 / 0.70; the test guards what the shipped
-    model reaches so that it cannot silently get worse (see the README)."""
+    models reach (0.735 / 0.779 / 0.731) so that they cannot silently get
+    worse (see the README)."""
     from presslens.evaluate.attribution import run
 
     dev = shared_path("data", "polnear", "dev")
     result = run([str(dev)])
-    assert result["cue"]["overlap"]["f1"] >= 0.70
-    assert result["source"]["overlap"]["f1"] >= 0.75
-    assert result["content"]["overlap"]["f1"] >= 0.69
-    assert result["content_share"]["pearson_r"] >= 0.90
+    assert result["cue"]["overlap"]["f1"] >= 0.72
+    assert result["source"]["overlap"]["f1"] >= 0.76
+    assert result["content"]["overlap"]["f1"] >= 0.72
+    assert result["content_share"]["pearson_r"] >= 0.92
     assert result["content_share"]["n_docs"] >= 84
 
 
 def test_rnn_model_file_ships_and_round_trips(tmp_path):
     """The shipped tagger: under 10 MB, loads without torch, saves byte-identically."""
     from presslens.attribution_rnn import LABELS, RnnTagger, split_labels
-    from presslens.sourcing import RNN_PATH
+    from presslens.sourcing import RNN_PATH, RNN_PATHS, default_model
 
-    assert RNN_PATH.is_file() and RNN_PATH.stat().st_size < 10_000_000
     assert (RNN_PATH.parent / "attribution_rnn.md").is_file()
-    model = RnnTagger.load(RNN_PATH)
-    out = tmp_path / "m.bin.gz"
-    model.save(out)
-    assert out.read_bytes() == RNN_PATH.read_bytes()
+    for path in RNN_PATHS:
+        assert path.is_file() and path.stat().st_size < 10_000_000
+        out = tmp_path / path.name
+        RnnTagger.load(path).save(out)
+        assert out.read_bytes() == path.read_bytes()
+    model = default_model()
+    assert len(model.members) == len(RNN_PATHS)
     # Labels of a plain report: a source, a cue, a content.
     doc = segment(Document("t", "Talks\n\nThe minister said that the talks had failed."))
     from presslens.sourcing import doc_sequences

@@ -277,6 +277,39 @@ class RnnTagger:
         return [[LABELS[k] for k in self.viterbi(lp + self.bias)] for lp in lps]
 
 
+class RnnEnsemble:
+    """Several :class:`RnnTagger` whose log-probabilities are averaged before decoding.
+
+    Transition scores (of models trained with a CRF layer; zero for the
+    others) are averaged too. Each model encodes the input with its own
+    vocabulary, so the members may differ in size and settings.
+    """
+
+    def __init__(self, members: Sequence[RnnTagger]) -> None:
+        if not members:
+            raise ValueError("an ensemble needs at least one model")
+        self.members = list(members)
+        self.allowed = allowed_transitions()
+        self.trans = np.where(self.allowed, np.mean([np.where(m.allowed, m.trans, 0.0) for m in self.members], axis=0),
+                              -1e9)
+        self.bias = np.mean([m.bias for m in self.members], axis=0)
+
+    @classmethod
+    def load(cls, paths: Sequence[str | Path]) -> "RnnEnsemble":
+        return cls([RnnTagger.load(p) for p in paths])
+
+    viterbi = RnnTagger.viterbi
+
+    def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
+        """Label sequences of several paragraphs (one batch per member)."""
+        per_model = [m.log_probs([encode(s, m.vocab) for s in seqs]) for m in self.members]
+        out = []
+        for i in range(len(seqs)):
+            lp = np.mean([lps[i] for lps in per_model], axis=0)
+            out.append([LABELS[k] for k in self.viterbi(lp + self.bias)])
+        return out
+
+
 def split_labels(labels: Sequence[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
     """Token ranges ``[a, b)`` of cues, sources and contents from joint labels.
 

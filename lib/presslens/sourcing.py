@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from .attribution_rnn import FORMAT as RNN_FORMAT
-from .attribution_rnn import RnnTagger, split_labels
+from .attribution_rnn import RnnEnsemble, RnnTagger, split_labels
 from .lexicons import lexicon_path, load_yaml
 from .spans import Document
 from .text import is_word, normalise_same_length
@@ -80,6 +80,9 @@ __all__ = [
 
 MODEL_PATH: Path = Path(__file__).resolve().parent / "models" / "attribution_perceptron.json.gz"
 RNN_PATH: Path = Path(__file__).resolve().parent / "models" / "attribution_rnn.bin.gz"
+#: The shipped taggers, averaged (see ``models/attribution_rnn.md``).
+RNN_PATHS: tuple[Path, ...] = tuple(RNN_PATH.parent / n for n in (
+    "attribution_rnn.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz"))
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")
 _FORMAT = "presslens-attribution-chain"
 _FORMAT_VERSION = 1
@@ -724,15 +727,20 @@ def _role_extras(seq: Seq, roles: Sequence[str]) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def default_model() -> "AttributionModel | RnnTagger":
-    """The shipped model (loaded once): the joint recurrent tagger where it is shipped,
-    else the perceptron pair. ``PRESSLENS_ATTRIBUTION_MODEL`` names another
-    model file (either format), for experiments."""
-    path = os.environ.get("PRESSLENS_ATTRIBUTION_MODEL")
-    if path:
-        return RnnTagger.load(path) if _is_rnn_file(path) else AttributionModel.load(path)
-    if RNN_PATH.is_file():
-        return RnnTagger.load(RNN_PATH)
+def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble":
+    """The shipped model (loaded once): the joint recurrent taggers where
+    they are shipped (averaged), else the perceptron pair.
+    ``PRESSLENS_ATTRIBUTION_MODEL`` names other model files (either format;
+    several recurrent ones separated by ``:`` are averaged), for experiments."""
+    spec = os.environ.get("PRESSLENS_ATTRIBUTION_MODEL")
+    if spec:
+        paths = spec.split(os.pathsep)
+        if len(paths) > 1:
+            return RnnEnsemble.load(paths)
+        return RnnTagger.load(spec) if _is_rnn_file(spec) else AttributionModel.load(spec)
+    present = [p for p in RNN_PATHS if p.is_file()]
+    if present:
+        return RnnEnsemble.load(present)
     return AttributionModel.load(MODEL_PATH)
 
 
@@ -741,9 +749,9 @@ def _is_rnn_file(path: str | Path) -> bool:
         return RNN_FORMAT.encode() in fh.read(64)
 
 
-def tag_sequences(model: "AttributionModel | RnnTagger", seqs: list[Seq]) -> list[tuple[list[Span], list[Span], list[Span]]]:
+def tag_sequences(model: "AttributionModel | RnnTagger | RnnEnsemble", seqs: list[Seq]) -> list[tuple[list[Span], list[Span], list[Span]]]:
     """Token ranges of cues, sources and contents of every sequence."""
-    if isinstance(model, RnnTagger):
+    if isinstance(model, (RnnTagger, RnnEnsemble)):
         return [split_labels(labels) for labels in model.tag(seqs)]
     return [model.tag(seq) for seq in seqs]
 
@@ -1266,7 +1274,7 @@ def _word_order(seq: Seq, cue: Span, src: Span | None, con: Span | None, s0: int
     return src, con
 
 
-def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model: "AttributionModel | RnnTagger | None" = None,
+def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model: "AttributionModel | RnnTagger | RnnEnsemble | None" = None,
                      lexicon: SourceLexicon | None = None) -> Document:
     """Add the ``attribution`` layer to a document (segmenting it first if needed).
 
