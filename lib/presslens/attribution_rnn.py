@@ -191,68 +191,12 @@ class RnnTagger:
         parts = [self.w["emb_" + c][x[:, k]] for k, c in enumerate(COLUMNS)]
         return np.concatenate(parts, axis=1)
 
-    def _direction(self, X: np.ndarray, nb: np.ndarray, steps: list[np.ndarray], prefix: str) -> np.ndarray:
-        """One QRNN direction over all tokens ``X`` (N, D) of packed sequences.
-
-        ``nb[i]`` is the row of token i's neighbour (the one before it going
-        forward, after it going backward) or -1 at a sequence's edge;
-        ``steps[t]`` the rows at step ``t`` of the sequences still running,
-        longest first, so they are always a prefix of the state.
-        """
-        W, b = self.w[prefix + "_w"], self.w[prefix + "_b"]
-        H = W.shape[0] // 3
-        if W.shape[1] == 2 * X.shape[1]:  # filter width 2: the token and its neighbour
-            Xn = X[np.maximum(nb, 0)]
-            Xn[nb < 0] = 0.0
-            X = np.concatenate([X, Xn], axis=1)
-        G = X @ W.T + b
-        f = _sigmoid(G[:, H:2 * H])
-        a = (1.0 - f) * np.tanh(G[:, :H])
-        o = _sigmoid(G[:, 2 * H:])
-        c_all = np.empty_like(a)
-        c = np.zeros((len(steps[0]) if steps else 0, H), dtype=a.dtype)
-        for rows in steps:
-            k = len(rows)
-            ck = f[rows] * c[:k] + a[rows]
-            c[:k] = ck
-            c_all[rows] = ck
-        return o * c_all
-
     def log_probs(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Per-token log-probabilities of :data:`LABELS` for each encoded sequence."""
         if not inputs:
             return []
-        setter = _blas_thread_setter()
-        previous = setter(1) if setter is not None else None
-        try:
-            return self._log_probs(inputs)
-        finally:
-            if setter is not None:
-                setter(previous)
-
-    def _log_probs(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-        lengths = np.asarray([len(x) for x in inputs], dtype=np.int64)
-        offs = np.concatenate([[0], np.cumsum(lengths)])
-        order = np.argsort(-lengths, kind="stable")
-        fwd: list[np.ndarray] = []
-        bwd: list[np.ndarray] = []
-        for t in range(int(lengths.max())):
-            live = order[lengths[order] > t]
-            fwd.append(offs[live] + t)
-            bwd.append(offs[live] + lengths[live] - 1 - t)
-        n = int(offs[-1])
-        idx = np.arange(n)
-        seq_of = np.repeat(np.arange(len(inputs)), lengths)
-        prev = np.where(idx > offs[seq_of], idx - 1, -1)
-        nxt = np.where(idx < offs[seq_of + 1] - 1, idx + 1, -1)
-        X = self._embed(np.concatenate(inputs))
-        for layer in range(self.layers):
-            X = np.concatenate([self._direction(X, prev, fwd, f"l{layer}_f"),
-                                self._direction(X, nxt, bwd, f"l{layer}_b")], axis=1)
-        Z = X @ self.w["out_w"].T + self.w["out_b"]
-        Z = Z - Z.max(axis=1, keepdims=True)
-        Z = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
-        return [Z[offs[i]:offs[i + 1]] for i in range(len(inputs))]
+        offs, Z = _forward([self], [inputs])
+        return [Z[0][offs[i]:offs[i + 1]] for i in range(len(inputs))]
 
     def viterbi(self, lp: np.ndarray) -> list[int]:
         """Best label sequence under the BIO constraints."""
@@ -277,6 +221,90 @@ class RnnTagger:
         return [[LABELS[k] for k in self.viterbi(lp + self.bias)] for lp in lps]
 
 
+def _gates(w: dict[str, np.ndarray], X: np.ndarray, nb: np.ndarray, prefix: str) -> tuple[np.ndarray, ...]:
+    """Forget gate ``f``, gated candidate ``a = (1 - f) * z`` and output gate
+    ``o`` of one QRNN direction for all tokens ``X`` (N, D).
+
+    ``nb[i]`` is the row of token i's neighbour (the one before it going
+    forward, after it going backward) or -1 at a sequence's edge.
+    """
+    W, b = w[prefix + "_w"], w[prefix + "_b"]
+    H = W.shape[0] // 3
+    if W.shape[1] == 2 * X.shape[1]:  # filter width 2: the token and its neighbour
+        Xn = X[np.maximum(nb, 0)]
+        Xn[nb < 0] = 0.0
+        X = np.concatenate([X, Xn], axis=1)
+    G = X @ W.T + b
+    f = _sigmoid(G[:, H:2 * H])
+    return f, (1.0 - f) * np.tanh(G[:, :H]), _sigmoid(G[:, 2 * H:])
+
+
+def _pool(f: np.ndarray, a: np.ndarray, steps: list[np.ndarray]) -> np.ndarray:
+    """fo-pooling ``c_t = f_t * c_(t-1) + a_t`` along packed sequences.
+
+    ``steps[t]`` holds the rows at step ``t`` of the sequences still running,
+    longest first, so they are always a prefix of the state. The loop is
+    the only step-by-step work; it is elementwise, so several models'
+    states side by side (columns) share it.
+    """
+    c_all = np.empty_like(a)
+    c = np.zeros((len(steps[0]) if steps else 0, a.shape[1]), dtype=a.dtype)
+    for rows in steps:
+        k = len(rows)
+        ck = f[rows] * c[:k] + a[rows]
+        c[:k] = ck
+        c_all[rows] = ck
+    return c_all
+
+
+def _forward(models: Sequence["RnnTagger"], inputs: Sequence[Sequence[np.ndarray]]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Token offsets and each model's log-probabilities (N, labels) for the
+    same sequences (``inputs[m]``: model m's encoding of them).
+
+    Models with as many layers run their recurrences together, their states
+    side by side, so the per-step loop runs once per layer and direction.
+    """
+    setter = _blas_thread_setter()
+    previous = setter(1) if setter is not None else None
+    try:
+        lengths = np.asarray([len(x) for x in inputs[0]], dtype=np.int64)
+        offs = np.concatenate([[0], np.cumsum(lengths)])
+        order = np.argsort(-lengths, kind="stable")
+        fwd: list[np.ndarray] = []
+        bwd: list[np.ndarray] = []
+        for t in range(int(lengths.max())):
+            live = order[lengths[order] > t]
+            fwd.append(offs[live] + t)
+            bwd.append(offs[live] + lengths[live] - 1 - t)
+        n = int(offs[-1])
+        idx = np.arange(n)
+        seq_of = np.repeat(np.arange(len(lengths)), lengths)
+        nbs = {"f": np.where(idx > offs[seq_of], idx - 1, -1), "b": np.where(idx < offs[seq_of + 1] - 1, idx + 1, -1)}
+        X = [m._embed(np.concatenate(x)) for m, x in zip(models, inputs)]
+        layers = {m.layers for m in models}
+        if len(layers) != 1:
+            Z = [z for m, x in zip(models, inputs) for z in _forward([m], [x])[1]]
+            return offs, Z
+        for layer in range(layers.pop()):
+            out: dict[str, list[np.ndarray]] = {}
+            for d, steps in (("f", fwd), ("b", bwd)):
+                gates = [_gates(m.w, x, nbs[d], f"l{layer}_{d}") for m, x in zip(models, X)]
+                c = _pool(np.concatenate([g[0] for g in gates], axis=1), np.concatenate([g[1] for g in gates], axis=1),
+                          steps)
+                cuts = np.cumsum([g[2].shape[1] for g in gates])[:-1]
+                out[d] = [g[2] * cm for g, cm in zip(gates, np.split(c, cuts, axis=1))]
+            X = [np.concatenate([hf, hb], axis=1) for hf, hb in zip(out["f"], out["b"])]
+        Z = []
+        for m, x in zip(models, X):
+            z = x @ m.w["out_w"].T + m.w["out_b"]
+            z = z - z.max(axis=1, keepdims=True)
+            Z.append(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+        return offs, Z
+    finally:
+        if setter is not None:
+            setter(previous)
+
+
 class RnnEnsemble:
     """Several :class:`RnnTagger` whose log-probabilities are averaged before decoding.
 
@@ -293,6 +321,10 @@ class RnnEnsemble:
         self.trans = np.where(self.allowed, np.mean([np.where(m.allowed, m.trans, 0.0) for m in self.members], axis=0),
                               -1e9)
         self.bias = np.mean([m.bias for m in self.members], axis=0)
+        # Members trained on the same data share a vocabulary: encode once.
+        self._vocab_of = []
+        for i, m in enumerate(self.members):
+            self._vocab_of.append(next(j for j in range(i + 1) if self.members[j].vocab == m.vocab))
 
     @classmethod
     def load(cls, paths: Sequence[str | Path]) -> "RnnEnsemble":
@@ -301,13 +333,16 @@ class RnnEnsemble:
     viterbi = RnnTagger.viterbi
 
     def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
-        """Label sequences of several paragraphs (one batch per member)."""
-        per_model = [m.log_probs([encode(s, m.vocab) for s in seqs]) for m in self.members]
-        out = []
-        for i in range(len(seqs)):
-            lp = np.mean([lps[i] for lps in per_model], axis=0)
-            out.append([LABELS[k] for k in self.viterbi(lp + self.bias)])
-        return out
+        """Label sequences of several paragraphs (one batch for all members)."""
+        if not seqs:
+            return []
+        encoded: dict[int, list[np.ndarray]] = {}
+        for j in sorted(set(self._vocab_of)):
+            encoded[j] = [encode(s, self.members[j].vocab) for s in seqs]
+        inputs = [encoded[j] for j in self._vocab_of]
+        offs, Z = _forward(self.members, inputs)
+        mean = np.mean(Z, axis=0) + self.bias
+        return [[LABELS[k] for k in self.viterbi(mean[offs[i]:offs[i + 1]])] for i in range(len(seqs))]
 
 
 def split_labels(labels: Sequence[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
