@@ -1178,7 +1178,7 @@ def _complete_content(seq: Seq, cue: Span, con: Span | None) -> Span | None:
         return con
     if con[1] >= len(seq.words) or seq.words[con[1]] != ",":
         return con
-    a, b = _sentence_bounds(seq, con[0])
+    _, b = _sentence_bounds(seq, con[0])
     end = _strip_end(seq, con[0], b)
     if end > con[1] and seq.sent[con[1] - 1] == seq.sent[con[0]] and _clause(seq, con[1], end):
         return con[0], end
