@@ -38,6 +38,7 @@ from presslens import plots
 from presslens.parties import load_parties
 from presslens.report import record_metrics
 from presslens.sourcing import attributions_by_paragraph, attributions_table, sourcing_measures
+from presslens.validation import validation_sentence
 
 doc = presslens.load_article(input_path, parties_path, annotations_path)
 party_label = load_parties(parties_path).label if parties_path else str
@@ -116,13 +117,18 @@ display(HTML(show.attribution_highlights(doc)))
 # An **attribution** links a *cue* (a reporting expression: speech or cognition
 # verbs in any tense and voice, "according to", attributing nouns such as
 # "statement") to its *source* (who speaks; none for agentless passives) and
-# its *content* (what is attributed). Cues, sources and contents are found by
-# averaged-perceptron sequence taggers trained on the PolNeAR corpus of news
-# attributions and linked by rules; sources are typed (anonymous, unnamed
-# official, named person, institution, media, document) from a cited noun
-# lexicon. Headline and page boilerplate are excluded from every figure.
-# Validation figures (precision, recall, F1 on PolNeAR dev) are in the
-# project's README, section *Accuracy and speed*.
+# its *content* (what is attributed). Cues, sources and contents are labelled
+# token by token by a small recurrent tagger trained on the PolNeAR corpus of
+# news attributions (Newell, Margolin & Ruths 2018; train split only) and
+# linked by rules for inverted ("said the minister"), parenthetical and
+# passive constructions; a pronoun source ("They added") is resolved to the
+# source before it. Sources are typed (anonymous, unnamed official, named
+# person, institution, media, document) from a cited noun lexicon
+# (`lexicons/source_nouns.yml`). Headline and page boilerplate are excluded
+# from every figure.
+
+# %%
+display(Markdown(validation_sentence("attribution")))
 
 # %%
 _ = record_metrics({"title": "Sourcing density", **{k: float(v) for k, v in m.items()}}, "01_sourcing_density", output_dir)

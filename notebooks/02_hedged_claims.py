@@ -43,6 +43,7 @@ from presslens.hedging import (HEDGE_CATEGORIES, HedgeLexicon, add_hedges, hedge
                                hedged_claims_table)
 from presslens.parties import load_parties
 from presslens.report import record_metrics
+from presslens.validation import validation_sentence
 
 doc = presslens.load_article(input_path, parties_path, annotations_path)
 party_label = load_parties(parties_path).label if parties_path else str
@@ -112,9 +113,9 @@ display(HTML(show.hedge_highlights(doc)))
 # inflection, negation ("could not possibly" is kept, flagged as negated) and
 # disambiguation by part of speech and context ("May" the month, "can" of
 # ability, schedules such as "is set to", the future "will" are not hedges).
-# Validation figures (sentence-level and cue-level F1 on the Szeged/FactBank
-# news sentences and the Wikipedia weasel sentences) are in the project's
-# README, section *Accuracy and speed*.
+
+# %%
+display(Markdown(validation_sentence("hedges")))
 
 # %%
 _ = record_metrics({

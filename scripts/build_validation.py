@@ -213,6 +213,19 @@ def summary(m: dict) -> dict:
                        "vader_macro_f1": tone["vader_sentence"]["macro_f1"]}
     if m.get("article_mentions"):
         out["article_mentions"] = m["article_mentions"]
+    pol = m.get("polnear")
+    if pol:
+        out["attribution"] = {f"{k}_f1": pol[k]["overlap"]["f1"] for k in ("cue", "source", "content")}
+        out["attribution"].update({f"{k}_exact_f1": pol[k]["exact"]["f1"] for k in ("cue", "source", "content")})
+        share = pol["content_share"]
+        out["attribution"].update(content_share_r=share["pearson_r"], content_share_mae=share["mae"],
+                                  n_docs=share["n_docs"])
+    fb = (m.get("hedges") or {}).get("factbank-dev.xml")
+    if fb:
+        sent = fb["sentence"]["binary"]
+        out["hedges"] = {"sentence_f1": sent["f1"], "sentence_precision": sent["precision"],
+                         "sentence_recall": sent["recall"], "n_sentences": sent["n_items"],
+                         "cue_exact_f1": fb["cue"]["exact"]["f1"], "cue_overlap_f1": fb["cue"]["overlap"]["f1"]}
     return out
 
 

@@ -904,10 +904,6 @@ def tone_evidence(doc: Document, parties: PartyConfig, excerpt_chars: int = 220)
     return pd.DataFrame(rows, columns=cols).sort_values(["party", "tone_score"], kind="stable").reset_index(drop=True)
 
 
-#: Validation figures written by ``scripts/build_validation.py`` (with VALIDATION.md).
-VALIDATION_FIGURES = Path(__file__).resolve().parents[2] / "data" / "validation" / "figures.json"
-
-
 def methods_note(figures_path: str | Path | None = None) -> str:
     """The methods paragraph of the party-framing report, with the shipped validation figures (Markdown).
 
@@ -918,12 +914,9 @@ def methods_note(figures_path: str | Path | None = None) -> str:
     >>> "EWT" in methods_note()
     True
     """
-    import json
+    from .validation import load_figures
 
-    path = Path(figures_path) if figures_path else VALIDATION_FIGURES
-    fig: dict[str, Any] = {}
-    if path.is_file():
-        fig = json.loads(path.read_text(encoding="utf-8"))
+    fig = load_figures(figures_path)
     parts = [
         "Mentions are whole-word matches of the parties file's aliases (longest first; also inside "
         "hyphenated compounds such as \"anti-Pakistan\", whose stance is kept). Place-only uses "
