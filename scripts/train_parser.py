@@ -205,14 +205,10 @@ def build_model(names: list[str], avg: np.ndarray, labels: list[str], scale: flo
     """A parser from averaged weights, rounded to integers and without all-zero features."""
     q = np.rint(avg * scale).astype(np.int64)
     keep = np.flatnonzero(np.abs(q).max(axis=1) > 0)  # features with any non-zero weight
-    f, c = np.nonzero(q[keep])
-    model = {
-        "format": P._FORMAT, "format_version": P._FORMAT_VERSION, "name": P.MODEL_NAME,
-        "labels": labels, "features": [names[int(k)] for k in keep], "scale": scale,
-        "w_feature": f.tolist(), "w_class": c.tolist(), "w_value": q[keep][f, c].tolist(),
-        "meta": meta,
-    }
-    return P.DependencyParser(model)
+    q = q[keep]
+    f, c = np.nonzero(q)  # by feature, then class: the sparse form the model file stores
+    return P.DependencyParser(labels, [names[int(k)] for k in keep], np.bincount(f, minlength=len(keep)), c,
+                              q[f, c], scale=scale, name=P.MODEL_NAME, meta=meta)
 
 
 def evaluate(parser: P.DependencyParser, trees) -> dict:
@@ -302,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     # No timings in the file: the same data and options give the same bytes.
     parser = build_model(names, avg, labels, args.scale, meta)
     parser.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(parser._model['features'])} features, "
-          f"{len(parser._model['w_value'])} weights) {parser.version}; total {train_s:.0f} s", flush=True)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {parser.n_features} features, "
+          f"{parser.n_weights} weights) {parser.version}; total {train_s:.0f} s", flush=True)
     loaded = P.DependencyParser.load(args.out)
     for name, path in (("dev", args.dev), ("test", args.test)):
         r = evaluate(loaded, tagged_trees(path))

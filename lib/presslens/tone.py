@@ -3,8 +3,9 @@
 Sentence-level sentiment cannot tell the attacker from the attacked: in
 "Militants attacked Pakistan" the sentence is negative *for Pakistan*, and in
 "Qatar praised Pakistan's restraint" it is positive for Pakistan. The shipped
-model is a multinomial logistic regression (numpy weights, gzip-compressed
-JSON in ``models/tone_newsmtsc.json.gz``, trained on the NewsMTSC train split
+model is a multinomial logistic regression (gzip-compressed JSON with the
+weights as one base64 float64 array, ``models/tone_newsmtsc.json.gz``; see
+:mod:`presslens.modelfile`; trained on the NewsMTSC train split
 by ``scripts/train_tone.py``) over target-relative features: the words next
 to the target (with the target itself replaced by a placeholder), the VADER
 valence of nearby words weighted by distance and side, the verb the target
@@ -21,15 +22,15 @@ the VADER compound of the sentence and of the target's clause.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from . import modelfile
 
 __all__ = [
     "LABELS",
@@ -46,7 +47,7 @@ MODEL_PATH: Path = Path(__file__).resolve().parent / "models" / "tone_newsmtsc.j
 #: Class order of the model's weight columns.
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 _FORMAT = "presslens-tone-logreg"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
 #: Standard VADER thresholds on the compound score.
 VADER_POS, VADER_NEG = 0.05, -0.05
 #: Words this close to the target (in tokens) count as "near".
@@ -438,21 +439,32 @@ class ToneModel:
     def __init__(self, features: Sequence[str], weights: np.ndarray, bias: np.ndarray,
                  meta: dict[str, Any] | None = None, version: str = "") -> None:
         self.features = list(features)
-        self.index = {name: i for i, name in enumerate(self.features)}
+        self.index = dict(zip(self.features, range(len(self.features))))
         self.weights = np.asarray(weights, dtype=np.float64)
         self.bias = np.asarray(bias, dtype=np.float64)
+        if len(self.index) != len(self.features):
+            raise ValueError("duplicate feature names in the tone model")
+        if self.weights.shape != (len(self.features), len(LABELS)) or self.bias.shape != (len(LABELS),):
+            raise ValueError(f"weights {self.weights.shape} and bias {self.bias.shape} do not fit "
+                             f"{len(self.features)} features and {len(LABELS)} labels")
         self.meta = dict(meta or {})
         self.version = version
 
     # --- persistence
     def to_bytes(self) -> bytes:
-        """Gzip-compressed JSON (same model, same bytes: mtime 0, sorted order)."""
+        """The model file: gzip-compressed JSON (same model, same bytes).
+
+        Keys ``format``, ``format_version``, ``labels``, ``meta``,
+        ``features`` (row order) and the float64 ``weights`` (features x
+        labels) and ``bias`` as base64 arrays (:mod:`presslens.modelfile`).
+        Weights are rounded to 5 decimals, so retraining on another machine
+        (whose BLAS may sum in another order) still gives the same bytes.
+        """
         data = {"format": _FORMAT, "format_version": _FORMAT_VERSION, "labels": list(LABELS), "meta": self.meta,
-                "bias": [round(float(b), 5) for b in self.bias],
                 "features": self.features,
-                "weights": [[round(float(w), 5) for w in row] for row in self.weights]}
-        raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        return gzip.compress(raw, compresslevel=9, mtime=0)
+                "weights": modelfile.encode_array(np.round(self.weights, 5)),
+                "bias": modelfile.encode_array(np.round(self.bias, 5))}
+        return modelfile.dumps(data)
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path``."""
@@ -465,23 +477,24 @@ class ToneModel:
         >>> ToneModel.load().version == default_tone_model().version
         True
         """
-        blob = Path(path or MODEL_PATH).read_bytes()
-        data = json.loads(gzip.decompress(blob).decode("utf-8"))
-        if data.get("format") != _FORMAT:
-            raise ValueError(f"{path}: not a presslens tone model")
+        path = path or MODEL_PATH
+        blob = Path(path).read_bytes()
+        data = modelfile.loads(blob)
+        if data.get("format") != _FORMAT or data.get("format_version") != _FORMAT_VERSION:
+            raise ValueError(f"{path}: not a presslens tone model (format or format_version mismatch)")
         if tuple(data["labels"]) != LABELS:
             raise ValueError(f"{path}: unexpected labels {data['labels']}")
-        return cls(data["features"], np.array(data["weights"], dtype=np.float64).reshape(-1, len(LABELS)),
-                   np.array(data["bias"], dtype=np.float64), data.get("meta", {}),
-                   hashlib.sha256(blob).hexdigest()[:12])
+        return cls(data["features"], modelfile.decode_array(data["weights"]), modelfile.decode_array(data["bias"]),
+                   data.get("meta", {}), hashlib.sha256(blob).hexdigest()[:12])
 
     # --- prediction
     def _proba(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
         Z = np.tile(self.bias, (len(feats), 1))
+        index = self.index
         for r, f in enumerate(feats):
-            idx = [self.index[k] for k in f if k in self.index]
+            idx = [index[k] for k in f if k in index]
             if idx:
-                vals = np.array([f[self.features[i]] for i in idx])
+                vals = np.array([f[k] for k in f if k in index])
                 Z[r] += vals @ self.weights[idx]
         Z -= Z.max(axis=1, keepdims=True)
         P = np.exp(Z)
