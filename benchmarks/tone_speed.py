@@ -3,9 +3,10 @@
 
 Run: .venv/bin/python benchmarks/tone_speed.py [--repeat N]
 
-Scores the targets of NewsMTSC devtest_mt (from ../shared/data/newsmtsc, or
-a few built-in sentences, repeated, when it is absent) after a warm-up call
-that loads the tagger and the model. Times the batch call
+Times loading the model file, then scores the targets of NewsMTSC
+devtest_mt (from ../shared/data/newsmtsc, or a few built-in sentences,
+repeated, when it is absent) after a warm-up call that loads the tagger and
+the parser. Times the batch call
 (``predict_many``: one tagger batch) and mention-by-mention ``predict``
 calls (what a caller looping over mentions pays), plus the VADER baseline.
 """
@@ -45,11 +46,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
 
-    from presslens.tone import MODEL_PATH, default_tone_model, vader_sentence_tone
+    from presslens.tone import MODEL_PATH, ToneModel, default_tone_model, vader_sentence_tone
 
     items, what = load_items(args.repeat)
+    t0, c0 = time.perf_counter(), time.process_time()
+    ToneModel.load()
+    load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
     model = default_tone_model()
-    model.predict_many(items[:5])  # warm-up: loads tagger, model, VADER
+    model.predict_many(items[:5])  # warm-up: loads tagger, parser, VADER
 
     t0 = time.perf_counter()
     model.predict_many(items)
@@ -68,6 +72,7 @@ def main() -> None:
     n = len(items)
     size = MODEL_PATH.stat().st_size
     print(f"corpus: {what} x{args.repeat}; model {model.version}, {size / 1e6:.2f} MB, {len(model.features):,} features")
+    print(f"model load:                  {load_s:.2f} s ({load_cpu:.2f} CPU-s)")
     print(f"predict_many (one batch):    {batch:.2f} s = {n / batch:,.0f} mentions/s")
     print(f"predict (one call each):     {single:.2f} s = {n / single:,.0f} mentions/s")
     print(f"VADER sentence (baseline):   {vader:.2f} s = {n / vader:,.0f} mentions/s")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
+import json
 
+import numpy as np
 import pytest
 from conftest import shared_path
 
 from presslens.parser import (
     MODEL_PATH,
+    DependencyParser,
     default_parser,
     is_projective,
     oracle,
@@ -32,6 +37,24 @@ def test_model_ships_inside_the_package_as_gzip_json():
     assert MODEL_PATH.name.endswith(".json.gz")
     assert MODEL_PATH.stat().st_size < 10_000_000
     assert default_parser().version.startswith("ewt-arceager-1 sha256:")
+
+
+def test_model_file_format_is_plain_json_with_base64_arrays():
+    # Readable by any JSON tool (no pickle): the bulk weights are base64 arrays.
+    data = json.loads(gzip.decompress(MODEL_PATH.read_bytes()).decode("ascii"))
+    assert (data["format"], data["format_version"]) == ("presslens-arceager", 2)
+    assert set(data) == {"format", "format_version", "name", "labels", "features", "scale", "meta", "weights"}
+    n_features, n_classes = len(data["features"]), 2 + 2 * len(data["labels"])
+    w = data["weights"]
+    assert set(w) == {"counts", "classes", "values"}
+    assert (w["counts"]["dtype"], w["classes"]["dtype"], w["values"]["dtype"]) == ("|u1", "|u1", "<i2")
+    counts = np.frombuffer(base64.b64decode(w["counts"]["base64"]), dtype="|u1")
+    classes = np.frombuffer(base64.b64decode(w["classes"]["base64"]), dtype="|u1")
+    values = np.frombuffer(base64.b64decode(w["values"]["base64"]), dtype="<i2")
+    assert w["counts"]["shape"] == [n_features] == [len(counts)]
+    assert w["classes"]["shape"] == w["values"]["shape"] == [int(counts.sum())] == [len(values)]
+    assert classes.max() < n_classes and np.all(values != 0)
+    assert default_parser().n_features == n_features and default_parser().n_weights == len(values)
 
 
 def test_passive_with_by_phrase():
@@ -131,11 +154,54 @@ def test_read_conllu_trees_skips_multiword_and_empty_nodes(tmp_path):
 
 
 def test_saved_model_is_the_shipped_file_and_version_is_its_hash(tmp_path):
+    # A parser rebuilt from the weight matrix the file was loaded into writes
+    # the file's bytes again: loading and saving lose nothing.
     p = default_parser()
+    again = DependencyParser(p.labels, list(p._fix), *p.sparse_weights(), scale=p.scale, name=p.name, meta=p.info)
+    assert np.array_equal(again._W, p._W) and again._W.dtype == p._W.dtype == np.int16
     out = tmp_path / "m.json.gz"
-    p.save(out)
+    again.save(out)
     assert out.read_bytes() == MODEL_PATH.read_bytes()
+    assert again.version == p.version
     assert hashlib.sha256(out.read_bytes()).hexdigest().startswith(p.version.split("sha256:")[1])
+
+
+def tiny_parser() -> DependencyParser:
+    """A hand-made model: nsubj/root/obj arcs scored from the tags alone."""
+    labels = ["nsubj", "obj", "root"]  # classes: 0 SHIFT, 1 REDUCE, 2-4 LEFT-ARC, 5-7 RIGHT-ARC
+    weights = {"fNNP": {0: 3}, "sNNP VBD": {2: 5}, "s-ROOT- VBD": {7: 6}, "sVBD NNS": {6: 4}, "bias": {1: 1}}
+    names = sorted(weights)
+    counts = [len(weights[f]) for f in names]
+    classes = [c for f in names for c in sorted(weights[f])]
+    values = [weights[f][c] for f in names for c in sorted(weights[f])]
+    return DependencyParser(labels, names, counts, classes, values, meta={"note": "test"})
+
+
+def test_model_round_trip_is_byte_identical_and_parses_the_same(tmp_path):
+    p = tiny_parser()
+    words, tags = ["Turkey", "hosted", "talks"], ["NNP", "VBD", "NNS"]
+    assert p.parse(words, tags) == [(2, "nsubj"), (0, "root"), (2, "obj")]
+    out = tmp_path / "tiny.json.gz"
+    p.save(out)
+    back = DependencyParser.load(out)
+    assert back.to_bytes() == out.read_bytes() == p.to_bytes()
+    assert np.array_equal(back._W, p._W) and back.labels == p.labels and back.info == {"note": "test"}
+    assert back.parse(words, tags) == p.parse(words, tags)
+    assert back.version == p.version and back.n_weights == 5 and back.n_features == 5
+
+
+def test_model_file_errors_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="format"):
+        DependencyParser.from_bytes(gzip.compress(b'{"format": "presslens-arceager", "format_version": 1}'))
+    labels = ["root"]
+    with pytest.raises(ValueError, match="duplicate"):
+        DependencyParser(labels, ["a", "a"], [1, 1], [0, 0], [1, 1])
+    with pytest.raises(ValueError, match="non-zero"):
+        DependencyParser(labels, ["a", "b"], [1, 1], [0, 0], [1, 0])
+    with pytest.raises(ValueError, match="each pair once"):
+        DependencyParser(labels, ["a"], [2], [1, 0], [1, 1])
+    with pytest.raises(ValueError, match="do not match"):
+        DependencyParser(labels, ["a"], [1], [4], [1])  # class 4 of 4 (SHIFT, REDUCE, 2 arcs)
 
 
 def test_roles_on_a_slice_of_ewt_test():

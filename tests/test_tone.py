@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 
+import numpy as np
 import pytest
 from conftest import shared_path
 
@@ -27,10 +30,55 @@ def test_model_ships_inside_the_package():
     assert (MODEL_PATH.parent / "tone_newsmtsc.md").is_file()
 
 
+def test_model_file_is_plain_json_with_one_float64_weight_array():
+    # Readable by any JSON tool (no pickle); the weights are one base64 float64 matrix.
+    data = json.loads(gzip.decompress(MODEL_PATH.read_bytes()).decode("ascii"))
+    assert (data["format"], data["format_version"]) == ("presslens-tone-logreg", 2)
+    assert set(data) == {"format", "format_version", "labels", "meta", "features", "weights", "bias"}
+    assert tuple(data["labels"]) == LABELS
+    w = data["weights"]
+    assert w["dtype"] == "<f8" and w["shape"] == [len(data["features"]), len(LABELS)]
+    weights = np.frombuffer(base64.b64decode(w["base64"]), dtype="<f8").reshape(w["shape"])
+    assert data["bias"]["dtype"] == "<f8" and data["bias"]["shape"] == [len(LABELS)]
+    model = default_tone_model()
+    assert model.features == data["features"] and np.array_equal(model.weights, weights)
+    assert model.weights.dtype == np.float64
+
+
 def test_saving_gives_the_same_bytes_and_version():
     model = ToneModel.load()
     assert model.to_bytes() == MODEL_PATH.read_bytes()
     assert len(model.version) == 12 and model.version == default_tone_model().version
+    # rebuilt from its arrays, the model writes the same file
+    again = ToneModel(model.features, model.weights.copy(), model.bias.copy(), model.meta)
+    assert again.to_bytes() == MODEL_PATH.read_bytes()
+
+
+def test_model_round_trip_is_exact(tmp_path):
+    # Weights are stored rounded to 5 decimals; what is read back is bit for
+    # bit what the next save writes, so the bytes stay the same.
+    rng = np.random.default_rng(0)
+    model = ToneModel(["L1=attacked", "R1=praised", "w=talks"], rng.normal(size=(3, 3)), rng.normal(size=3),
+                      {"note": "test"})
+    path = tmp_path / "tiny.json.gz"
+    model.save(path)
+    back = ToneModel.load(path)
+    assert np.array_equal(back.weights, np.round(model.weights, 5)) and np.array_equal(back.bias, np.round(model.bias, 5))
+    assert back.to_bytes() == path.read_bytes()
+    back.save(tmp_path / "again.json.gz")
+    assert (tmp_path / "again.json.gz").read_bytes() == path.read_bytes()
+    assert back.features == model.features and back.meta == {"note": "test"} and len(back.version) == 12
+    feats = [{"bias": 1.0, "L1=attacked": 1.0, "unknown": 1.0}, {"w=talks": 0.5}]
+    assert np.array_equal(back.predict_proba_features(feats), ToneModel.load(path).predict_proba_features(feats))
+    with pytest.raises(ValueError):
+        ToneModel(["a", "a"], np.zeros((2, 3)), np.zeros(3))
+    old = tmp_path / "format1.json.gz"  # the pre-2 layout (weights as nested JSON lists) is refused
+    old.write_bytes(gzip.compress(json.dumps({"format": "presslens-tone-logreg", "format_version": 1,
+                                              "labels": list(LABELS), "features": [], "weights": []}).encode()))
+    with pytest.raises(ValueError, match="format"):
+        ToneModel.load(old)
+    with pytest.raises(ValueError):
+        ToneModel(["a"], np.zeros((2, 3)), np.zeros(3))
 
 
 def test_the_attacked_target_is_not_positive():
