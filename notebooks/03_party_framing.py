@@ -101,7 +101,7 @@ if wide is not None:
     formats = {c: "{:.0%}" for c in ["share", "acts", "acted upon", "other", "in quotes", "voice"]}
     formats.update({c: "{:+.2f}" for c in ["agency", "power", "tone"] if c in table})
     formats["mentions"] = "{:.0f}"
-    display(table.style.hide(axis="index").format(formats, na_rep=""))
+    display(show.table(table, formats))
 
 # %% [markdown]
 # ## Who acts and who is acted upon
@@ -119,8 +119,7 @@ if wide is not None and len(present):
 
 # %%
 if wide is not None:
-    display(party_verbs(doc, parties).drop(columns="party").style.hide(axis="index")
-            .set_properties(**{"text-align": "left"}))
+    display(show.table(party_verbs(doc, parties).drop(columns="party")))
 
 # %% [markdown]
 # ## Labels and descriptors
@@ -132,8 +131,7 @@ if wide is not None:
 # %%
 if wide is not None:
     summary = descriptor_summary(descriptors, parties)
-    display(summary[summary["n"] > 0].drop(columns="party").style.hide(axis="index")
-            .set_properties(**{"text-align": "left"}))
+    display(show.table(summary[summary["n"] > 0].drop(columns="party")))
     if len(descriptors):
         display(HTML(show.descriptor_highlights(doc, descriptors, labels)))
     else:
@@ -152,8 +150,7 @@ if wide is not None and has_tone and len(present):
     plots.show(plots.diverging_bars(present["label"], present["mean_tone"], "Mean tone toward each party",
                                     "mean target-level tone (−1 negative … +1 positive)",
                                     counts=present["mentions"].astype(int)))
-    display(tone_evidence(doc, parties).drop(columns="party").style.hide(axis="index").format(precision=2)
-            .set_properties(**{"text-align": "left"}))
+    display(show.table(tone_evidence(doc, parties).drop(columns="party"), {"tone_score": "{:+.2f}"}))
 elif wide is not None:
     display(Markdown("_The tone model is not available in this installation._"))
 
@@ -190,7 +187,7 @@ if wide is not None and len(present):
     sf = sentence_frames(doc, frame_lexicon)
     sf["dimension"] = sf["dimension"].map(frame_lexicon.labels)
     sf["text"] = sf["text"].map(show.excerpt)
-    display(sf.style.hide(axis="index").set_properties(**{"text-align": "left"}))
+    display(show.table(sf))
 
 # %% [markdown]
 # ## The evidence: mentions in each party's colour
@@ -205,8 +202,7 @@ if parties is not None:
 
 # %%
 if wide is not None:
-    display(mentions[["text", "np_text", "party", "role", "verb", "stance", "voice", "tone", "sentence"]]
-            .fillna("").style.hide(axis="index").set_properties(**{"text-align": "left"}))
+    display(show.table(mentions[["text", "np_text", "party", "role", "verb", "stance", "voice", "tone", "sentence"]]))
 
 # %% [markdown]
 # ## Methods
