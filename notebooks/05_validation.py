@@ -77,7 +77,8 @@ def note(text: str) -> None:
 
 
 def left(table: pd.DataFrame):
-    return table.style.hide(axis="index").set_properties(**{"text-align": "left"}).format(precision=3)
+    # display.table escapes the sentence text of the error browser.
+    return show.table(table, {c: "{:.3f}" for c in table.select_dtypes("float").columns})
 
 
 # %% [markdown]
