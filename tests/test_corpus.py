@@ -306,3 +306,20 @@ def test_span_tables_concatenate_as_pandas_does():
     got = concat_span_tables(tables)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got["doc_id"].tolist()[:3] == ["a1"] * 3 and got["doc_id"].iloc[-1] == "plain"
+
+
+def test_local_cluster_workers_keep_glibc_adaptive_malloc():
+    # Dask's MALLOC_TRIM_THRESHOLD_ made numpy temporaries page-fault on every
+    # allocation (10x slower arithmetic in the attribution model): our local
+    # cluster's workers start without it.
+    import os
+
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    from presslens.corpus import local_cluster_config
+
+    with dask.config.set(local_cluster_config()):
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as c, \
+                distributed.Client(c) as client:
+            assert set(client.run(os.getenv, "MALLOC_TRIM_THRESHOLD_").values()) == {None}
+            assert set(client.run(os.getenv, "OMP_NUM_THREADS").values()) == {"1"}
