@@ -47,7 +47,7 @@ from . import __version__
 from .errors import InputError, PresslensError
 from .export import atomic_path, atomic_text
 from .ingest import ARTICLE_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_BYTES, check_text
-from .spans import Corpus, Document
+from .spans import Corpus, Document, _is_missing
 
 #: Documents per partition: small enough that a worker holds a few in memory,
 #: large enough that scheduling overhead is negligible.
@@ -728,18 +728,9 @@ def iter_corpus_annotations(folder: str | os.PathLike[str]) -> Iterator[Document
                     rows = rows.dropna(axis=1, how="all").drop(columns=["doc_id", "layer"])
                     if "label" not in rows:
                         rows = rows.assign(label=None)
-                    doc.add_layer(str(layer), [{k: v for k, v in r.items() if not _na(v)}
+                    doc.add_layer(str(layer), [{k: v for k, v in r.items() if not _is_missing(v)}
                                                for r in rows.to_dict("records")])
             yield doc
-
-
-def _na(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def read_corpus_annotations(folder: str | os.PathLike[str]) -> Corpus:
@@ -803,9 +794,8 @@ def run_corpus_report(
     """
     import time
 
-    from .notebook_runner import Job, run_notebooks
-    from .report import (NotebookFailed, _nav_html, discover_notebooks, index_html, notebook_title, provenance,
-                         provenance_html)
+    from .notebook_runner import run_notebooks
+    from .report import NotebookFailed, discover_notebooks, notebook_jobs, provenance, provenance_html, write_report_set
 
     started = time.time()
     t0 = time.perf_counter()
@@ -850,14 +840,8 @@ def run_corpus_report(
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "",
               "output_dir": str(out_dir), "annotations_path": str(annotations), "group_by": group_by,
               "reports_dir": str(out_dir.parent)}
-    titles = {nb.stem: notebook_title(nb) for nb in notebooks}
-    parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
-    footer = provenance_html(prov, when)
-    jobs_list = [Job(nb, out_dir / nb.name, parts[nb.stem], params, nb.parent, logs / f"{nb.stem}.log",
-                     {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
-                      "title": f"{titles[nb.stem]} · {input_path.name} · presslens"})
-                 for nb in notebooks]
+    jobs_list, titles, parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when), input_path.name)
     results = run_notebooks(jobs_list, 1, include_code)
     failed = [r for r in results if r.error]
     if failed:
@@ -865,25 +849,8 @@ def run_corpus_report(
             f.unlink(missing_ok=True)  # no partial HTML: a report set is whole or absent
         first = failed[0]
         raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
-    metrics = {"provenance": prov, "notebooks": {}}
-    for r in results:
-        side = out_dir / "metrics" / f"{r.name}.json"
-        metrics["notebooks"][r.name] = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
-    with atomic_text(out_dir / "metrics.json") as fh:
-        fh.write(json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    for r in results:
-        os.replace(parts[r.name], out_dir / f"{r.name}.html")
     headline = f"Corpus comparison: {counts.get('annotated', 0):,} articles by {group_by}"
-    with atomic_text(out_dir / "index.html") as fh:
-        fh.write(index_html(results, metrics, headline, titles, when))
-    with atomic_text(out_dir / "run.json") as fh:
-        fh.write(json.dumps({
-            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-            "seconds_total": round(time.perf_counter() - t0, 2),
-            "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
-            "jobs": jobs,
-        }, indent=2) + "\n")
-    return metrics
+    return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, jobs)
 
 
 __all__ = [

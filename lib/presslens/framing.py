@@ -482,10 +482,7 @@ def _repair(heads: list[int], rels: list[str], tags: Sequence[str], words: Seque
       no ``obj``) has an object, not an ``iobj``.
     """
     n = len(heads)
-    subj_of: dict[int, list[int]] = {}
-    for d, (h, r) in enumerate(zip(heads, rels), 1):
-        if r in ("nsubj", "nsubj:pass") and h > 0:
-            subj_of.setdefault(h, []).append(d)
+    subj_of = _subjects_by_head(heads, rels)
     for h, subs in subj_of.items():
         rel_pron = [k for k in subs if tags[k - 1] in ("WDT", "WP") and words[k - 1].lower() in _RELPRON]
         if not rel_pron:
@@ -506,13 +503,19 @@ def _repair(heads: list[int], rels: list[str], tags: Sequence[str], words: Seque
     _repair_double_subjects(heads, rels, tags)
 
 
-def _repair_double_subjects(heads: list[int], rels: list[str], tags: Sequence[str]) -> None:
-    """A later subject right after a verb that has no object becomes that verb's ``obj`` (in place)."""
-    n = len(heads)
+def _subjects_by_head(heads: Sequence[int], rels: Sequence[str]) -> dict[int, list[int]]:
+    """The subjects (1-based token ids, in order) of every head that has any."""
     subj_of: dict[int, list[int]] = {}
     for d, (h, r) in enumerate(zip(heads, rels), 1):
         if r in ("nsubj", "nsubj:pass") and h > 0:
             subj_of.setdefault(h, []).append(d)
+    return subj_of
+
+
+def _repair_double_subjects(heads: list[int], rels: list[str], tags: Sequence[str]) -> None:
+    """A later subject right after a verb that has no object becomes that verb's ``obj`` (in place)."""
+    n = len(heads)
+    subj_of = _subjects_by_head(heads, rels)
     for h, subs in subj_of.items():
         if len(subs) < 2:
             continue

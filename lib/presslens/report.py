@@ -236,14 +236,9 @@ def run_report(
                                             "include_code": include_code})
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir),
               "annotations_path": str(annotations)}
-    titles = {nb.stem: notebook_title(nb) for nb in notebooks}
-    html_parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
-    footer = provenance_html(prov, when)
-    jobs_list = [Job(nb, out_dir / nb.name, html_parts[nb.stem], params, nb.parent, logs / f"{nb.stem}.log",
-                     {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
-                      "title": f"{titles[nb.stem]} · {input_path.name} · presslens"})
-                 for nb in notebooks]
+    jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
+                                                  input_path.name)
     try:
         results = run_notebooks(jobs_list, jobs, include_code, progress=progress)
     except BaseException:
@@ -266,14 +261,39 @@ def run_report(
         _discard_html(out_dir, html_parts.values())
         raise
 
-    metrics = {"provenance": prov, "notebooks": {}}
+    return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
+                            started, t0, jobs, config)
+
+
+def notebook_jobs(notebooks: Sequence[Path], out_dir: Path, params: Mapping[str, Any], footer: str,
+                  input_name: str) -> tuple[list[Any], dict[str, str], dict[str, Path]]:
+    """The runner's jobs for a report set, with each notebook's title and the HTML it writes first.
+
+    The HTML goes to a hidden ``.part`` file that :func:`write_report_set`
+    renames only when every notebook has succeeded.
+    """
+    logs = out_dir / "logs"
+    titles = {nb.stem: notebook_title(nb) for nb in notebooks}
+    html_parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
+    jobs = [Job(nb, out_dir / nb.name, html_parts[nb.stem], params, nb.parent, logs / f"{nb.stem}.log",
+                {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
+                 "title": f"{titles[nb.stem]} · {input_name} · presslens"})
+            for nb in notebooks]
+    return jobs, titles, html_parts
+
+
+def write_report_set(out_dir: Path, results: Sequence[NotebookResult], prov: Mapping[str, Any],
+                     titles: Mapping[str, str], html_parts: Mapping[str, Path], headline: str, when: str,
+                     started: float, t0: float, jobs: int, parties: Any = None) -> dict[str, Any]:
+    """Write ``metrics.json``, the reports' HTML, ``index.html`` and ``run.json`` of a finished report set."""
+    metrics: dict[str, Any] = {"provenance": prov, "notebooks": {}}
     for r in results:
         side = out_dir / "metrics" / f"{r.name}.json"
         metrics["notebooks"][r.name] = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
     _write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     for r in results:
         os.replace(html_parts[r.name], out_dir / f"{r.name}.html")
-    _write_text(out_dir / "index.html", index_html(results, metrics, article_headline(annotations), titles, when, config))
+    _write_text(out_dir / "index.html", index_html(results, metrics, headline, titles, when, parties))
     # Timings live here, apart from metrics.json, which stays byte-identical across runs.
     _write_text(out_dir / "run.json", json.dumps({
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),

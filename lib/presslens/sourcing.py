@@ -60,6 +60,7 @@ import pandas as pd
 
 from .attribution_rnn import FORMAT as RNN_FORMAT
 from .attribution_rnn import RnnEnsemble, RnnTagger, split_labels
+from .attribution_rnn import shape as _shape
 from .lexicons import lexicon_path, load_yaml
 from .spans import Document
 from .text import is_word, normalise_same_length
@@ -176,16 +177,6 @@ def doc_sequences(doc: Document, labels: Iterable[str] = ("body", "headline")) -
 # ---------------------------------------------------------------------------
 # Features
 # ---------------------------------------------------------------------------
-
-def _shape(form: str) -> str:
-    if form[:1].isupper():
-        return "Xx" if form[1:].islower() else ("X" if form.isalpha() else "X?")
-    if form.isdigit():
-        return "d"
-    if form.isalpha():
-        return "x"
-    return "p" if not any(c.isalnum() for c in form) else "m"
-
 
 def _stem(word: str) -> str:
     """A crude lemma, enough to tie "says/said/saying" features together."""
