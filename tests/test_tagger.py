@@ -68,3 +68,18 @@ def test_cli_version():
 
     out = subprocess.run([sys.executable, "-m", "presslens", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"presslens {presslens.__version__}"
+
+
+def test_a_trained_model_survives_saving_and_loading_exactly(tmp_path):
+    from presslens.tagger import PerceptronTagger, save, train
+
+    sents = [("The talks resumed on Monday .".split(), ["DT", "NNS", "VBD", "IN", "NNP", "."]),
+             ("Officials said the talks could resume .".split(), ["NNS", "VBD", "DT", "NNS", "MD", "VB", "."]),
+             ("Kabul denied it .".split(), ["NNP", "VBD", "PRP", "."])] * 4
+    trained = train(sents, n_iter=2, folds=2, runs=1)
+    save(trained, tmp_path / "m.json.gz")
+    loaded = PerceptronTagger.load(tmp_path / "m.json.gz")
+    probe = [s for s, _ in sents[:3]] + [["Unseen", "words", "resumed", "."]]
+    assert loaded.tag_sents(probe) == trained.tag_sents(probe)
+    assert loaded.to_bytes() == (tmp_path / "m.json.gz").read_bytes()
+    assert loaded.version == trained.version

@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from .errors import ConfigError
-from .lexicons import lexicon_path
+from .lexicons import SafeLoader, lexicon_path
 from .spans import Document
 
 COLUMNS = ["party", "mention_start", "start", "end", "text", "kind", "group"]
@@ -72,7 +72,7 @@ def load_descriptor_lexicon(extra: str | os.PathLike[str] | None = None) -> Desc
     phrases: dict[tuple[str, ...], str] = {}
     for path in [lexicon_path("descriptors.yml")] + ([Path(extra)] if extra else []):
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read descriptor lexicon ({exc})") from None
         if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):

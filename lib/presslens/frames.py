@@ -27,7 +27,7 @@ import yaml
 
 from .errors import ConfigError
 from .hedging import inflections
-from .lexicons import lexicon_path
+from .lexicons import SafeLoader, lexicon_path
 from .spans import Document
 
 
@@ -47,7 +47,7 @@ class FrameLexicon:
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

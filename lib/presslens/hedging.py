@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from .errors import ConfigError
-from .lexicons import file_sha256, lexicon_path, load_yaml
+from .lexicons import SafeLoader, file_sha256, lexicon_path, load_yaml
 from .spans import Document
 from .text import is_word, normalise_same_length
 
@@ -161,7 +161,7 @@ def compile_pattern(pattern: str) -> tuple[frozenset[str], ...]:
     return tuple(out)
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeLoader):  # type: ignore[misc,valid-type]
     """A YAML loader that remembers the line of every mapping (for error messages)."""
 
 
@@ -176,8 +176,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def _read_entries(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Raw entries (with ``__line__``) and header of one lexicon file, validated."""
-    load_yaml(path)  # syntax errors -> ConfigError with file, line and column
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    data = load_yaml(path, _LineLoader)  # syntax errors -> ConfigError with file, line and column
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ConfigError(f"{path}: line 1: a hedge lexicon needs a list `entries:`")
     valid = set(HEDGE_CATEGORIES) | set(BOOSTER_CATEGORIES) | {BLOCK}

@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from . import modelfile
+
 __all__ = [
     "MODEL_PATH",
     "PerceptronTagger",
@@ -58,7 +60,10 @@ __all__ = [
 MODEL_PATH: Path = Path(__file__).resolve().parent / "models" / "en_ewt_perceptron.json.gz"
 MODEL_NAME = "ewt-perceptron-1"
 _FORMAT = "presslens-perceptron"
-_FORMAT_VERSION = 1
+#: Model files hold the runtime arrays (version 2); training produces named
+#: sparse weights (version 1), which the tagger compiles into them.
+_FORMAT_VERSION = 2
+_TRAINED_VERSION = 1
 
 Sentence = tuple[Sequence[str], Sequence[str]]
 
@@ -179,18 +184,45 @@ def _sparse_vec(flat: list[float], T: int) -> np.ndarray:
     return vec
 
 
+def _encode_sparse(a: np.ndarray) -> dict[str, Any]:
+    """A float32 matrix, mostly zeros, as its shape, flat indices and values (exact)."""
+    flat = np.ascontiguousarray(a, dtype=np.float32).ravel()
+    idx = np.flatnonzero(flat)
+    return {"shape": [int(n) for n in a.shape], "index": modelfile.encode_array(idx.astype(np.uint32)),
+            "values": modelfile.encode_array(flat[idx])}
+
+
+def _decode_sparse(obj: dict[str, Any]) -> np.ndarray:
+    shape = tuple(int(n) for n in obj["shape"])
+    out = np.zeros(int(np.prod(shape, dtype=np.int64)), dtype=np.float32)
+    out[modelfile.decode_array(obj["index"]).astype(np.intp)] = modelfile.decode_array(obj["values"])
+    return out.reshape(shape)
+
+
 class _Keyed:
     """Weight vectors of (tag, id) conjunctions, found by binary search on packed keys."""
 
     def __init__(self, pairs: list[tuple[int, int]], vecs: list[np.ndarray], n_ids: int, T: int) -> None:
-        self.n_ids = max(n_ids, 1)
-        keys = np.array([t * self.n_ids + i for t, i in pairs], dtype=np.int64)
+        n_ids = max(n_ids, 1)
+        keys = np.array([t * n_ids + i for t, i in pairs], dtype=np.int64)
         order = np.argsort(keys, kind="stable")
-        self.keys = keys[order]
-        rows = np.asarray(vecs, dtype=np.float32).reshape(-1, T)[order]
-        self.vecs = np.vstack([rows, np.zeros((1, T), np.float32)])
+        self._set(keys[order], np.asarray(vecs, dtype=np.float32).reshape(-1, T)[order], n_ids)
+
+    def _set(self, keys: np.ndarray, rows: np.ndarray, n_ids: int) -> None:
+        self.n_ids = n_ids
+        self.keys = keys
+        self.vecs = np.vstack([rows, np.zeros((1, rows.shape[1]), np.float32)])
         self.zero = len(self.vecs) - 1
         self.rows = dict(zip(self.keys.tolist(), range(len(self.keys))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"n_ids": self.n_ids, "keys": modelfile.encode_array(self.keys), "vecs": _encode_sparse(self.vecs[:-1])}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "_Keyed":
+        keyed = cls.__new__(cls)
+        keyed._set(modelfile.decode_array(obj["keys"]).astype(np.int64), _decode_sparse(obj["vecs"]), int(obj["n_ids"]))
+        return keyed
 
     def add_to(self, scores: np.ndarray, tags: np.ndarray, ids: np.ndarray) -> None:
         if not len(self.keys):
@@ -250,6 +282,25 @@ class _Pass:
         self.tw = self.keyed["tw"]
         self.right = bool(r12.any() or r0.any() or any(keyed[k][0] for k in ("rw", "ra", "rs")))
 
+    def to_json(self) -> dict[str, Any]:
+        """The runtime arrays, exactly (format version 2)."""
+        return {"static": sorted(self.static_ix, key=self.static_ix.__getitem__), "W": _encode_sparse(self.W[:-1]),
+                "t12": _encode_sparse(self.t12), "r12": _encode_sparse(self.r12), "r0": _encode_sparse(self.r0),
+                "keyed": {k: v.to_json() for k, v in self.keyed.items()}, "right": self.right}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "_Pass":
+        ps = cls.__new__(cls)
+        ps.static_ix = {name: i for i, name in enumerate(obj["static"])}
+        W = _decode_sparse(obj["W"])
+        ps.W = np.vstack([W, np.zeros((1, W.shape[1]), np.float32)])
+        ps.zero = len(ps.W) - 1
+        ps.t12, ps.r12, ps.r0 = (_decode_sparse(obj[k]) for k in ("t12", "r12", "r0"))
+        ps.keyed = {k: _Keyed.from_json(v) for k, v in obj["keyed"].items()}
+        ps.tw = ps.keyed["tw"]
+        ps.right = bool(obj["right"])
+        return ps
+
 
 class PerceptronTagger:
     """Two-pass greedy averaged-perceptron tagger producing Penn Treebank tags.
@@ -268,10 +319,14 @@ class PerceptronTagger:
     CACHE_LIMIT = 50_000
 
     def __init__(self, model: dict[str, Any], source: bytes | None = None) -> None:
-        if model.get("format") != _FORMAT or model.get("format_version") != _FORMAT_VERSION:
+        """``model``: a trained model (format version 1: sparse named weights, as
+        :func:`train` makes it) or a model file's contents (version 2: the
+        runtime arrays themselves, which load without rebuilding them)."""
+        version = model.get("format_version")
+        if model.get("format") != _FORMAT or version not in (_TRAINED_VERSION, _FORMAT_VERSION):
             raise ValueError("not a presslens perceptron model (format or format_version mismatch)")
-        self._model = model
-        self._source = source
+        self._model = {k: v for k, v in model.items() if k not in ("passes", "ids")}
+        self._source = source if version == _FORMAT_VERSION else None
         self.tags: list[str] = list(model["tags"])
         T = len(self.tags)
         self._T = T
@@ -284,16 +339,20 @@ class PerceptronTagger:
         for form, t in _FIXED_FORMS.items():
             if t in tix:
                 self._tagdict[form] = tix[t]
-        # Ids for the words, ambiguity classes and suffixes in tag conjunctions.
-        ids: dict[str, dict[str, int]] = {"word": {}, "amb": {}, "suffix": {}}
-        for weights in model["passes"]:
-            for name in weights:
-                kind, _, rest = name.partition("|")
-                if kind in _KEYED:
-                    vocab = ids[_KEYED[kind]]
-                    vocab.setdefault(rest.split("|", 1)[1], len(vocab))
-        self._ids = ids
-        self._passes = [_Pass(w, T, ptix, rtix, ids) for w in model["passes"]]
+        if version == _FORMAT_VERSION:
+            self._ids = {k: {v: i for i, v in enumerate(vs)} for k, vs in model["ids"].items()}
+            self._passes = [_Pass.from_json(p) for p in model["passes"]]
+        else:
+            # Ids for the words, ambiguity classes and suffixes in tag conjunctions.
+            ids: dict[str, dict[str, int]] = {"word": {}, "amb": {}, "suffix": {}}
+            for weights in model["passes"]:
+                for name in weights:
+                    kind, _, rest = name.partition("|")
+                    if kind in _KEYED:
+                        vocab = ids[_KEYED[kind]]
+                        vocab.setdefault(rest.split("|", 1)[1], len(vocab))
+            self._ids = ids
+            self._passes = [_Pass(w, T, ptix, rtix, ids) for w in model["passes"]]
         self._reset_cache()
 
     # --- word-type cache ---------------------------------------------------
@@ -514,10 +573,18 @@ class PerceptronTagger:
         return cls(json.loads(data.decode("utf-8")), source=raw)
 
     def to_bytes(self) -> bytes:
-        """The model file's bytes: gzip-compressed JSON, the same for the same model."""
+        """The model file's bytes (:mod:`presslens.modelfile`), the same for the same model.
+
+        Format version 2 stores the runtime arrays exactly (float32, mostly
+        zeros, so as indices and values), with the ids of the conjunction
+        vocabularies: loading is a few array copies, not a rebuild from
+        hundreds of thousands of named weights.
+        """
         if self._source is None:
-            text = json.dumps(self._model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            self._source = gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+            model = {**self._model, "format_version": _FORMAT_VERSION,
+                     "ids": {k: sorted(v, key=v.__getitem__) for k, v in self._ids.items()},
+                     "passes": [p.to_json() for p in self._passes]}
+            self._source = modelfile.dumps(model)
         return self._source
 
     @property
@@ -897,7 +964,7 @@ def train(
     amb = {w: a for w, c in sorted(lex.counts.items()) if (a := _amb_class(c))}
     model = {
         "format": _FORMAT,
-        "format_version": _FORMAT_VERSION,
+        "format_version": _TRAINED_VERSION,
         "name": MODEL_NAME,
         "meta": {**(meta or {}), "iterations": n_iter, "seed": seed, "folds": folds, "runs": runs, "prune": prune,
                  "decimals": decimals, "sentences": len(sents), "tokens": sum(len(w) for w, _ in sents)},

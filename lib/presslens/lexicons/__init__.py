@@ -19,6 +19,11 @@ from ..errors import ConfigError
 
 LEXICON_DIR = Path(str(resources.files(__name__)))
 
+#: libyaml's parser where PyYAML was built with it (its wheels are): the same
+#: documents, errors and line marks as the pure-Python SafeLoader, about ten
+#: times faster, which matters when a short report loads every lexicon.
+SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def lexicon_path(name: str) -> Path:
     """Path of a shipped lexicon file, e.g. ``lexicon_path("boilerplate.yml")``."""
@@ -34,8 +39,11 @@ def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_yaml(path: str | Path) -> Any:
-    """Read a YAML file, turning syntax errors into a one-line error with the line."""
+def load_yaml(path: str | Path, loader: type | None = None) -> Any:
+    """Read a YAML file, turning syntax errors into a one-line error with the line.
+
+    ``loader`` is a subclass of :data:`SafeLoader` (default: it).
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -44,7 +52,7 @@ def load_yaml(path: str | Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader or SafeLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
