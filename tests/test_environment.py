@@ -41,3 +41,11 @@ def test_environment_yml_matches_pyproject():
     assert conda == pins
     assert pip_entries == ["-e ."], "the package itself is installed editable with pip"
     assert "conda-forge" in env["channels"]
+
+
+def test_version_matches_the_installed_distribution():
+    from importlib.metadata import version
+
+    import presslens
+
+    assert presslens.__version__ == version("presslens")

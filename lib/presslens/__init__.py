@@ -8,20 +8,24 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version as _version
+#: The release, as in pyproject.toml (a test keeps the two equal). Written
+#: here rather than asked of importlib.metadata, whose import alone costs
+#: every kernel of a report a fortieth of a second.
+__version__ = "0.1.0"
 
-try:
-    __version__ = _version("presslens")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError, InputError, PresslensError
-from .spans import SPAN_COLUMNS, Corpus, Document
 
-# The annotator (NLTK, models) loads on first use: a report notebook that
-# reads annotations written by `presslens report` never pays for it.
+if TYPE_CHECKING:
+    from .spans import SPAN_COLUMNS, Corpus, Document
+
+# Loaded on first use. The annotator (NLTK, models): a report notebook that
+# reads annotations written by `presslens report` never pays for it. The
+# span types (pandas): `presslens report` itself only starts processes and
+# converts notebooks, and starts sooner without pandas.
 _LAZY = {"read_documents": "ingest", "annotate": "pipeline", "annotate_documents": "pipeline",
-         "annotate_paths": "pipeline"}
+         "annotate_paths": "pipeline", "Document": "spans", "Corpus": "spans", "SPAN_COLUMNS": "spans"}
 
 
 def __getattr__(name: str):
@@ -83,6 +87,7 @@ def wait_for_annotations(path: str, timeout: float = 900.0) -> None:
 def annotate_text(text: str, doc_id: str = "text", **meta) -> Document:
     """Annotate a string as one article (handy in notebooks and tests)."""
     from .pipeline import annotate
+    from .spans import Document
 
     return annotate(Document(doc_id, text, dict(meta)))
 

@@ -145,7 +145,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise PresslensError("--jobs must be at least 1")
     # Corpus mode (issue 7): a corpus or an annotation folder gets the corpus
     # report; --jobs is then the number of annotation workers (Dask).
-    from .corpus import corpus_input
+    from .ingest import corpus_input
 
     if Path(args.input).exists() and corpus_input(args.input):
         from .corpus import run_corpus_report

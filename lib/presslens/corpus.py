@@ -46,7 +46,7 @@ import pandas as pd
 from . import __version__
 from .errors import InputError, PresslensError
 from .export import atomic_path, atomic_text
-from .ingest import ARTICLE_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_BYTES, check_text
+from .ingest import ARTICLE_SUFFIXES, CORPUS_MANIFEST, HTML_SUFFIXES, MAX_ARTICLE_BYTES, check_text, corpus_input
 from .spans import Corpus, Document, _is_missing
 
 #: Documents per partition: small enough that a worker holds a few in memory,
@@ -57,7 +57,7 @@ META_COLUMNS = ("outlet", "date", "title", "url", "source_file")
 #: Columns of the documents table.
 DOCUMENT_COLUMNS = ("doc_id", "text", *META_COLUMNS, "meta")
 SKIPPED_COLUMNS = ("doc_id", "partition", "reason")
-MANIFEST = "manifest.json"
+MANIFEST = CORPUS_MANIFEST
 FORMAT_VERSION = 1
 
 
@@ -745,29 +745,6 @@ def read_corpus_annotations(folder: str | os.PathLike[str]) -> Corpus:
 # --------------------------------------------------------------------------
 # The corpus report: `presslens report CORPUS | DIR.parquet`
 # --------------------------------------------------------------------------
-
-def corpus_input(path: str | os.PathLike[str]) -> str | None:
-    """What ``presslens report`` was given: ``"annotations"`` (a finished or
-    unfinished corpus folder), ``"corpus"`` (a JSONL/CSV corpus or a folder of
-    several articles) or None (one article).
-
-    >>> corpus_input("data/corpora/sample/articles.jsonl"), corpus_input("data/articles/pakistan-afghan-istanbul-talks.txt")
-    ('corpus', None)
-    """
-    from .ingest import CORPUS_SUFFIXES
-
-    p = Path(path)
-    if p.is_dir():
-        if (p / MANIFEST).exists():
-            return "annotations"
-        if p.suffix.lower() == ".parquet":
-            raise PresslensError(f"{p}: not a presslens corpus folder (no {MANIFEST}); "
-                                 "write one with `presslens annotate CORPUS --out DIR.parquet`")
-        articles = [f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
-                    and f.suffix.lower() in ARTICLE_SUFFIXES | HTML_SUFFIXES]
-        return "corpus" if len(articles) > 1 else None
-    return "corpus" if p.suffix.lower() in CORPUS_SUFFIXES else None
-
 
 def run_corpus_report(
     input_path: str | os.PathLike[str],

@@ -20,10 +20,12 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
-from .spans import Document
+from .errors import InputError, PresslensError
+
+if TYPE_CHECKING:
+    from .spans import Document
 
 #: Largest input file read as one article. News articles are kilobytes; a
 #: file this large is almost certainly a dump or a mistake, and annotating it
@@ -36,6 +38,8 @@ ARTICLE_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 CORPUS_SUFFIXES = {".jsonl", ".csv"}
 META_FIELDS = ("outlet", "date", "url", "title")
+#: The file that marks a folder written by ``presslens annotate CORPUS --out DIR.parquet``.
+CORPUS_MANIFEST = "manifest.json"
 
 
 def read_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Document]:
@@ -87,6 +91,8 @@ def read_folder(folder: Path) -> Iterator[Document]:
 
 def read_text_file(path: Path) -> Document:
     """One plain-text article; its id is the file name without suffix."""
+    from .spans import Document
+
     text = decode_article(path, _read_bytes(path, MAX_ARTICLE_BYTES))
     return Document(path.stem, text, {"source_file": path.name})
 
@@ -98,6 +104,8 @@ def read_html(path: Path) -> Document:
     survives as it does in plain-text articles. The page title, site name and
     URL become metadata when the page declares them.
     """
+    from .spans import Document
+
     html = decode_article(path, _read_bytes(path, MAX_ARTICLE_BYTES))
     text, meta = extract_html(html)
     if not text.strip():
@@ -173,6 +181,8 @@ def read_csv(path: Path) -> Iterator[Document]:
 
 
 def _row_document(path: Path, where: str, row: dict[str, Any]) -> Document:
+    from .spans import Document
+
     origin = f"{path}: {where}"
     doc_id = row.get("id")
     if doc_id is None or str(doc_id).strip() == "":
@@ -228,3 +238,24 @@ def check_text(origin: object, text: str) -> None:
     control = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if control > 8:
         raise InputError(origin, "looks like binary data, not text")
+
+
+def corpus_input(path: str | os.PathLike[str]) -> str | None:
+    """What ``presslens report`` was given: ``"annotations"`` (a finished or
+    unfinished corpus folder), ``"corpus"`` (a JSONL/CSV corpus or a folder of
+    several articles) or None (one article).
+
+    >>> corpus_input("data/corpora/sample/articles.jsonl"), corpus_input("data/articles/pakistan-afghan-istanbul-talks.txt")
+    ('corpus', None)
+    """
+    p = Path(path)
+    if p.is_dir():
+        if (p / CORPUS_MANIFEST).exists():
+            return "annotations"
+        if p.suffix.lower() == ".parquet":
+            raise PresslensError(f"{p}: not a presslens corpus folder (no {CORPUS_MANIFEST}); "
+                                 "write one with `presslens annotate CORPUS --out DIR.parquet`")
+        articles = [f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
+                    and f.suffix.lower() in ARTICLE_SUFFIXES | HTML_SUFFIXES]
+        return "corpus" if len(articles) > 1 else None
+    return "corpus" if p.suffix.lower() in CORPUS_SUFFIXES else None

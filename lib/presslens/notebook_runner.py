@@ -79,6 +79,25 @@ def _papermill():
     return papermill, PapermillExecutionError
 
 
+def warm_up() -> None:
+    """Start importing papermill and nbconvert in a background thread.
+
+    The caller goes on (starting kernels, waiting for a child process); the
+    notebook threads then find the modules imported or wait for the import
+    under the same lock.
+    """
+    def imports() -> None:
+        # The kernel manager first: the notebook threads need it to start
+        # their kernels, and they would wait for all of papermill otherwise.
+        from jupyter_client.manager import KernelManager  # noqa: F401
+
+        _papermill()
+        with _import_lock:
+            import nbconvert  # noqa: F401
+
+    threading.Thread(target=imports, name="papermill-import", daemon=True).start()
+
+
 _kernels: set[Any] = set()  # running kernel managers, killed on interrupt
 _kernels_lock = threading.Lock()
 

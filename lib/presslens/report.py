@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, PresslensError
-from .notebook_runner import Job, Outcome, run_notebooks, to_html  # noqa: F401 - to_html is part of the API
+from .notebook_runner import Job, Outcome, run_notebooks, to_html, warm_up  # noqa: F401 - to_html is part of the API
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
@@ -157,8 +157,10 @@ def _annotate_to(docs: list, config: Any, path: str) -> None:
 def _start_annotation(docs: list, config: Any, path: Path):
     """Annotate in a child process while this one imports papermill and starts the kernels.
 
-    With ``fork`` the child starts with presslens already imported; the two
-    cores then share the work instead of taking turns.
+    This process never imports pandas or the annotator (the span types load
+    pandas on first use): with ``fork`` the child starts at once and loads
+    them while this process imports papermill, so the two cores share the
+    work from the start.
     """
     import multiprocessing
 
@@ -230,6 +232,7 @@ def run_report(
     # The kernels start while the article is annotated, once for all of
     # them; they wait for the file (see presslens.wait_for_annotations).
     annotator = _start_annotation(docs, config, annotations)
+    warm_up()  # papermill and nbconvert import in a thread while the kernels start
 
     prov = provenance(input_path, parties, {"input_path": input_path.name,
                                             "parties_path": parties.name if parties else None,
@@ -305,15 +308,17 @@ def write_report_set(out_dir: Path, results: Sequence[NotebookResult], prov: Map
 
 
 def article_headline(annotations: Path) -> str:
-    """The article's headline (or its id) from the annotations file."""
-    from .export import read_jsonl_annotations
+    """The article's headline (or its id) from the annotations file.
 
-    doc = read_jsonl_annotations(annotations)[0]
-    sentences = doc.layer("sentence")
-    head = sentences[sentences["label"] == "headline"] if len(sentences) else sentences
-    if len(head):
-        return " ".join(doc.text[int(head["start"].iloc[0]):int(head["end"].iloc[0])].split())
-    return doc.doc_id
+    Read as plain JSON (one record, spans sorted by offset): the report
+    process does not load the span tables for one line of the index.
+    """
+    with open(annotations, encoding="utf-8") as fh:
+        record = json.loads(fh.readline())
+    for span in record.get("spans", []):
+        if span.get("layer") == "sentence" and span.get("label") == "headline":
+            return " ".join(record["text"][int(span["start"]):int(span["end"])].split())
+    return str(record["doc_id"])
 
 
 def _discard_html(out_dir: Path, parts) -> None:
@@ -391,7 +396,7 @@ def index_html(results: Sequence[NotebookResult], metrics: Mapping[str, Any], he
     The figures, word count and per-party rows come from what the notebooks
     recorded (``metrics["notebooks"]``).
     """
-    from .display import escape
+    from html import escape
 
     titles = titles or {}
     figures = metrics["notebooks"]
@@ -442,7 +447,7 @@ def _overview_items(name: str, figs: Mapping[str, Any]) -> list[tuple[str, str]]
 
 def _party_table(figures: Mapping[str, Any], parties: Any) -> str:
     """One row per party mentioned: the three measures side by side."""
-    from .display import escape
+    from html import escape
 
     framing = figures.get("03_party_framing", {})
     sourcing = figures.get("01_sourcing_density", {})
@@ -474,7 +479,7 @@ def _party_table(figures: Mapping[str, Any], parties: Any) -> str:
 
 def _nav_html(current: str, titles: Mapping[str, str]) -> str:
     """Links from a report to the index and to its sibling reports."""
-    from .display import escape
+    from html import escape
 
     links = ['<a href="index.html">&larr; all reports for this article</a>']
     for name, title in titles.items():
@@ -484,7 +489,7 @@ def _nav_html(current: str, titles: Mapping[str, str]) -> str:
 
 def provenance_html(prov: Mapping[str, Any], when: str = "", seconds: float | None = None) -> str:
     """The "how this was made" footer of the index and of every report."""
-    from .display import escape
+    from html import escape
 
     inp = prov.get("input") or {}
     par = prov.get("parties") or {}

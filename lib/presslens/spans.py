@@ -17,10 +17,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class _Pandas:
+    """pandas, imported when a span table is first made or read.
+
+    A :class:`Document` is often only read and checked (``presslens report``
+    validates its input, then hands it to a child process that annotates
+    it): that need not cost pandas' import, a fifth of a second. The first
+    attribute looked up replaces this stand-in by the module itself.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        import pandas
+
+        globals()["pd"] = pandas
+        return getattr(pandas, name)
+
+
+pd = _Pandas()  # noqa: F811 - the stand-in above; becomes pandas itself on first use
 
 #: Columns every span table has, in this order; layers may add more.
 SPAN_COLUMNS: tuple[str, ...] = ("doc_id", "layer", "start", "end", "label")
