@@ -78,6 +78,34 @@ def prepare(args: argparse.Namespace) -> None:
     print(f"{len(Y)} tokens, vocab sizes {[len(vocab[c]) for c in COLUMNS[:5]]} -> {args.out}", flush=True)
 
 
+def teacher(args: argparse.Namespace) -> None:
+    """Per-token log-probabilities of the shipped ensemble on the prepared data (project venv, numpy only).
+
+    The ensemble is the teacher a smaller single model is distilled from
+    (``train --teacher``): averaged per-token log-probabilities, renormalised.
+    """
+    sys.path.insert(0, str(ROOT / "lib"))
+    from presslens.attribution_rnn import LABELS as RT_LABELS, RnnEnsemble, _forward
+
+    z = np.load(args.data)
+    X, lengths = z["X"], z["lengths"]
+    vocab = json.loads(bytes(z["vocab"]).decode("utf-8"))
+    ens = RnnEnsemble.load(args.models)
+    if any(m.vocab != vocab for m in ens.members):
+        sys.exit("the teacher models were trained with another vocabulary than this data's")
+    offs = np.concatenate([[0], np.cumsum(lengths)])
+    out = np.zeros((len(X), len(RT_LABELS)), dtype=np.float32)
+    for a in range(0, len(lengths), 256):
+        b = min(a + 256, len(lengths))
+        seqs = [X[offs[i]:offs[i + 1]] for i in range(a, b)]
+        _, Z = _forward(ens.members, [seqs] * len(ens.members))
+        mean = np.mean(Z, axis=0)
+        mean -= mean.max(axis=1, keepdims=True)
+        out[offs[a]:offs[b]] = mean - np.log(np.exp(mean).sum(axis=1, keepdims=True))
+    np.savez_compressed(args.out, logp=out)
+    print(f"teacher log-probabilities of {len(out)} tokens -> {args.out}", flush=True)
+
+
 # ---------------------------------------------------------------------------
 # 2. train (torch)
 # ---------------------------------------------------------------------------
@@ -189,9 +217,15 @@ def train(args: argparse.Namespace) -> None:
 
     z = np.load(args.data)
     X, Y, lengths = z["X"], z["Y"], z["lengths"]
+    # Distillation: the teacher's per-token log-probabilities (``teacher``
+    # step), aligned with X; the loss mixes them with the gold labels.
+    T_lp = np.load(args.teacher)["logp"] if args.teacher else None
+    if T_lp is not None and len(T_lp) != len(Y):
+        sys.exit(f"{args.teacher}: {len(T_lp)} tokens, the data has {len(Y)}")
     vocab = json.loads(bytes(z["vocab"]).decode("utf-8"))
     offs = np.concatenate([[0], np.cumsum(lengths)])
     seqs = [(X[offs[i]:offs[i + 1]], Y[offs[i]:offs[i + 1]]) for i in range(len(lengths))]
+    soft = [T_lp[offs[i]:offs[i + 1]] for i in range(len(lengths))] if T_lp is not None else None
     sizes = {c: len(vocab[c]) + 2 for c in COLUMNS[:5]}
     sizes["flags"] = 4
 
@@ -229,6 +263,14 @@ def train(args: argparse.Namespace) -> None:
                 loss = crf.nll(logits, torch.from_numpy(np.maximum(yb, 0)), mask)
             else:
                 loss = lossf(logits.reshape(-1, len(LABELS)), torch.from_numpy(yb).reshape(-1))
+            if soft is not None:
+                tb = np.zeros((len(b), T, len(LABELS)), dtype=np.float32)
+                for r, i in enumerate(b):
+                    tb[r, :len(soft[i])] = soft[i]
+                t_lp = torch.from_numpy(tb)[mask]
+                s_lp = torch.log_softmax(logits[mask], dim=-1)
+                kl = (t_lp.exp() * (t_lp - s_lp)).sum(dim=-1).mean()
+                loss = (1.0 - args.kd_weight) * loss + args.kd_weight * kl
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(params, 5.0)
@@ -261,6 +303,8 @@ def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int,
             "epochs": epochs, "seed": args.seed, "lr": args.lr, "dropout": args.dropout,
             "word_dropout": args.word_dropout, "batch": args.batch, "emb": dict(EMB, word=args.emb_word),
             "data": "PolNeAR train split (Newell, Margolin & Ruths 2018, LREC), BRAT standoff"}
+    if args.teacher:
+        meta["distilled_from"] = {"teacher": Path(args.teacher).name, "kd_weight": args.kd_weight}
     if crf is not None:
         meta["crf"] = True
         meta["transitions"] = crf.table()
@@ -301,8 +345,15 @@ def main() -> None:
     t.add_argument("--threads", type=int, default=1)
     t.add_argument("--checkpoints", action="store_true", help="also save the weights after every epoch")
     t.add_argument("--crf", action="store_true", help="train with a CRF output layer (learned label transitions)")
+    t.add_argument("--teacher", help="distil: .npz of a teacher's per-token log-probabilities (from the teacher step)")
+    t.add_argument("--kd-weight", type=float, default=0.7, help="distillation: weight of the teacher term (default 0.7)")
+    q = sub.add_parser("teacher", help="the shipped ensemble's per-token log-probabilities, for distillation")
+    q.add_argument("--data", default=str(ROOT / "build" / "attr_train.npz"))
+    q.add_argument("--models", nargs="+", default=[str(ROOT / "lib" / "presslens" / "models" / f)
+                   for f in ("attribution_rnn.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz")])
+    q.add_argument("--out", default=str(ROOT / "build" / "attr_teacher.npz"))
     args = ap.parse_args()
-    prepare(args) if args.cmd == "prepare" else train(args)
+    {"prepare": prepare, "teacher": teacher, "train": train}[args.cmd](args)
 
 
 if __name__ == "__main__":
