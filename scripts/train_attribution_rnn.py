@@ -349,8 +349,8 @@ def main() -> None:
     t.add_argument("--kd-weight", type=float, default=0.7, help="distillation: weight of the teacher term (default 0.7)")
     q = sub.add_parser("teacher", help="the shipped ensemble's per-token log-probabilities, for distillation")
     q.add_argument("--data", default=str(ROOT / "build" / "attr_train.npz"))
-    q.add_argument("--models", nargs="+", default=[str(ROOT / "lib" / "presslens" / "models" / f)
-                   for f in ("attribution_rnn.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz")])
+    q.add_argument("--models", nargs="+", default=[str(ROOT / "lib" / "presslens" / "models" / "ensemble" / f) for f in
+                   ("attribution_rnn_large.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz")])
     q.add_argument("--out", default=str(ROOT / "build" / "attr_teacher.npz"))
     args = ap.parse_args()
     {"prepare": prepare, "teacher": teacher, "train": train}[args.cmd](args)

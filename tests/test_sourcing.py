@@ -190,14 +190,14 @@ def test_polnear_dev_bars():
     """PolNeAR dev (84 articles): overlap F1 of cue, source and content.
 
     The issue asks for 0.80 / 0.75 / 0.70; the test guards what the shipped
-    models reach (0.735 / 0.779 / 0.731) so that they cannot silently get
-    worse (see the README)."""
+    distilled model reaches (0.723 / 0.774 / 0.726) so that it cannot
+    silently get worse (see the README)."""
     from presslens.evaluate.attribution import run
 
     dev = shared_path("data", "polnear", "dev")
     result = run([str(dev)])
-    assert result["cue"]["overlap"]["f1"] >= 0.72
-    assert result["source"]["overlap"]["f1"] >= 0.76
+    assert result["cue"]["overlap"]["f1"] >= 0.715
+    assert result["source"]["overlap"]["f1"] >= 0.765
     assert result["content"]["overlap"]["f1"] >= 0.72
     assert result["content_share"]["pearson_r"] >= 0.92
     assert result["content_share"]["n_docs"] >= 84
@@ -206,10 +206,10 @@ def test_polnear_dev_bars():
 def test_rnn_model_file_ships_and_round_trips(tmp_path):
     """The shipped tagger: under 10 MB, loads without torch, saves byte-identically."""
     from presslens.attribution_rnn import LABELS, RnnTagger, split_labels
-    from presslens.sourcing import RNN_PATH, RNN_PATHS, default_model
+    from presslens.sourcing import ENSEMBLE_PATHS, RNN_PATH, RNN_PATHS, default_model
 
     assert (RNN_PATH.parent / "attribution_rnn.md").is_file()
-    for path in RNN_PATHS:
+    for path in RNN_PATHS + ENSEMBLE_PATHS:
         assert path.is_file() and path.stat().st_size < 10_000_000
         out = tmp_path / path.name
         RnnTagger.load(path).save(out)
@@ -250,3 +250,16 @@ def test_evaluate_attribution_json_on_a_brat_folder(tmp_path, capsys):
             assert result[part][mode]["n_gold"] == 1
     assert result["cue"]["exact"]["f1"] == 1.0 and result["source"]["exact"]["f1"] == 1.0
     assert result["content_share"]["n_docs"] == 1 and result["content_share"]["pearson_r"] is None
+
+
+def test_distinct_sources_do_not_count_attributions_without_a_source():
+    # An agentless attribution ("it was reported") has no source to count.
+    from presslens import annotate_text
+
+    doc = add_attributions(annotate_text(
+        "Talks stall\n\nThe minister said the talks had stalled. It was reported that the border would close. "
+        "The minister added that talks would resume."))
+    table = attributions_table(doc)
+    assert table["source"].isna().any() and table["source"].notna().any()
+    m = sourcing_measures(doc).set_index("measure")["value"]
+    assert m["distinct_sources"] == 1

@@ -89,12 +89,38 @@ def encode(seq: "Seq", vocab: dict[str, dict[str, int]]) -> np.ndarray:
     tag and quote state (``UNK`` for unseen), and flags (1 first, 2 last in sentence)."""
     n = len(seq.words)
     out = np.empty((n, len(COLUMNS)), dtype=np.int64)
-    strings = token_strings(seq)
-    for k, c in enumerate(COLUMNS[:5]):
-        get = vocab[c].get
-        out[:, k] = [get(row[k], UNK) for row in strings]
+    # Word, suffix and shape depend on the word and its form only: their
+    # ids are remembered per (word, form) for this vocabulary.
+    known = _form_ids(vocab)
+    rows = []
+    for w, f in zip(seq.words, seq.forms):
+        ids = known.get((w, f))
+        if ids is None:
+            ids = known[(w, f)] = (vocab["word"].get(w, UNK), vocab["suffix"].get(w[-3:], UNK),
+                                   vocab["shape"].get(shape(f), UNK))
+            if len(known) > _FORM_CACHE_LIMIT:
+                known.clear()
+        rows.append(ids)
+    if n:
+        out[:, :3] = rows
+    get = vocab["tag"].get
+    out[:, 3] = [get(t, UNK) for t in seq.tags]
+    get = vocab["quote"].get
+    out[:, 4] = [get(str(q), UNK) for q in seq.quote]
     out[:, 5] = [(1 if f else 0) + (2 if la else 0) for f, la in zip(seq.sent_first, seq.sent_last)]
     return out
+
+
+_FORM_CACHE_LIMIT = 200_000  # (word, form) pairs remembered per vocabulary; bounds memory on huge corpora
+_form_caches: dict[int, tuple[dict, dict]] = {}
+
+
+def _form_ids(vocab: dict[str, dict[str, int]]) -> dict:
+    """The (word, form) -> ids cache of one vocabulary (kept while the vocabulary lives)."""
+    entry = _form_caches.get(id(vocab))
+    if entry is None or entry[0] is not vocab:
+        entry = _form_caches[id(vocab)] = (vocab, {})
+    return entry[1]
 
 
 @lru_cache(maxsize=1)
@@ -345,13 +371,24 @@ def _pool(f: np.ndarray, a: np.ndarray, steps: list[np.ndarray]) -> np.ndarray:
     the only step-by-step work; it is elementwise, so several models'
     states side by side (columns) share it.
     """
+    if not steps:
+        return np.empty_like(a)
+    # In step order the rows of step t are one contiguous block, and the
+    # states they continue are the first rows of step t - 1's block: the
+    # loop works on slices, with one gather before and one scatter after.
+    perm = np.concatenate(steps)
+    F = f[perm]
+    C = a[perm]
+    bounds = np.cumsum([0] + [len(rows) for rows in steps]).tolist()
+    prev = np.zeros((len(steps[0]), a.shape[1]), dtype=a.dtype)
+    for t in range(len(steps)):
+        s, e = bounds[t], bounds[t + 1]
+        before = prev[: e - s] if t == 0 else C[bounds[t - 1] : bounds[t - 1] + e - s]
+        ft = F[s:e]
+        np.multiply(ft, before, out=ft)
+        np.add(ft, C[s:e], out=C[s:e])
     c_all = np.empty_like(a)
-    c = np.zeros((len(steps[0]) if steps else 0, a.shape[1]), dtype=a.dtype)
-    for rows in steps:
-        k = len(rows)
-        ck = f[rows] * c[:k] + a[rows]
-        c[:k] = ck
-        c_all[rows] = ck
+    c_all[perm] = C
     return c_all
 
 
@@ -391,6 +428,10 @@ def _forward(models: Sequence["RnnTagger"], inputs: Sequence[Sequence[np.ndarray
                     gates = [_first_gates(m, t, nbs[d], d) for m, t in zip(models, types)]
                 else:
                     gates = [_gates(m.gw, x, nbs[d], f"l{layer}_{d}") for m, x in zip(models, X)]
+                if len(gates) == 1:
+                    c = _pool(gates[0][0], gates[0][1], steps)
+                    out[d] = [gates[0][2] * c]
+                    continue
                 c = _pool(np.concatenate([g[0] for g in gates], axis=1), np.concatenate([g[1] for g in gates], axis=1),
                           steps)
                 cuts = np.cumsum([g[2].shape[1] for g in gates])[:-1]

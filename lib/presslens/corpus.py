@@ -266,6 +266,7 @@ def annotate_partition(records: pd.DataFrame, parties: Any = None
     (['a'], [['b', 'article is empty']])
     """
     from . import pipeline
+    from .sourcing import tag_documents
     from .spans import concat_span_tables
     from .text import default_segmenter
 
@@ -297,13 +298,23 @@ def annotate_partition(records: pd.DataFrame, parties: Any = None
     except Exception:  # noqa: BLE001 - retried one by one below
         for doc, _ in todo:
             doc.layers.clear()
+    # The attribution tagger, too, takes several documents at a time; a
+    # group that fails is tagged again one document at a time below.
+    tags: dict[str, Any] = {}
+    ready = [doc for doc, _ in todo if doc.doc_id in segmented]
+    for a in range(0, len(ready), pipeline.ATTRIBUTION_BATCH):
+        group = ready[a:a + pipeline.ATTRIBUTION_BATCH]
+        try:
+            tags.update(zip((doc.doc_id for doc in group), tag_documents(group)))
+        except Exception:  # noqa: BLE001 - retried one by one below
+            pass
     span_tables: list[pd.DataFrame] = []
     rows: list[dict[str, Any]] = []
     for doc, meta in todo:
         try:
             if doc.doc_id not in segmented:
                 segmenter.segment(doc)
-            pipeline.annotate_segmented(doc, config)
+            pipeline.annotate_segmented(doc, config, attribution_tags=tags.pop(doc.doc_id, None))
             row = measures_row(doc, config)
         except Exception as exc:  # noqa: BLE001 - one article's failure must not abort a corpus
             where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -83,9 +83,10 @@ def resource_versions() -> dict[str, str]:
     model_dir = Path(__file__).resolve().parent / "models"
     for folder in (LEXICON_DIR, model_dir):
         if folder.is_dir():
-            for f in sorted(folder.iterdir()):
-                if f.is_file() and f.suffix in {".yml", ".yaml", ".csv", ".txt", ".json", ".gz"}:
-                    out[f"{folder.name}/{f.name}"] = file_sha256(f)[:16]
+            for f in sorted(folder.rglob("*")):
+                if f.is_file() and f.suffix in {".yml", ".yaml", ".csv", ".txt", ".json", ".gz"} \
+                        and "__pycache__" not in f.parts:
+                    out[f"{folder.name}/{f.relative_to(folder).as_posix()}"] = file_sha256(f)[:16]
     return out
 
 

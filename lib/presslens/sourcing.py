@@ -10,7 +10,8 @@ source's type, party, nesting and pronoun antecedent.
 How it works, over the tokens and POS tags of :mod:`presslens.text` (one
 sequence per paragraph, since quotations run on over sentences): a
 bidirectional quasi-recurrent network (:mod:`presslens.attribution_rnn`,
-trained on the train split of PolNeAR, Newell, Margolin & Ruths 2018; see
+trained on the train split of PolNeAR, Newell, Margolin & Ruths 2018, and
+distilled from an ensemble of three such networks; see
 ``models/attribution_rnn.md`` and ``scripts/train_attribution_rnn.py``)
 labels every token as cue, source, content or none in one pass, since
 PolNeAR gives each token at most one of these roles. Where that model file
@@ -81,9 +82,12 @@ __all__ = [
 
 MODEL_PATH: Path = Path(__file__).resolve().parent / "models" / "attribution_perceptron.json.gz"
 RNN_PATH: Path = Path(__file__).resolve().parent / "models" / "attribution_rnn.bin.gz"
-#: The shipped taggers, averaged (see ``models/attribution_rnn.md``).
-RNN_PATHS: tuple[Path, ...] = tuple(RNN_PATH.parent / n for n in (
-    "attribution_rnn.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz"))
+#: The default tagger: one network distilled from the ensemble below (see ``models/attribution_rnn.md``).
+RNN_PATHS: tuple[Path, ...] = (RNN_PATH,)
+#: Three taggers whose average is the distilled one's teacher; about 0.01-0.02
+#: F1 better and three times slower (``PRESSLENS_ATTRIBUTION_MODEL=ensemble``).
+ENSEMBLE_PATHS: tuple[Path, ...] = tuple(RNN_PATH.parent / "ensemble" / n for n in (
+    "attribution_rnn_large.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz"))
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")
 _FORMAT = "presslens-attribution-chain"
 _FORMAT_VERSION = 1
@@ -133,38 +137,44 @@ def doc_sequences(doc: Document, labels: Iterable[str] = ("body", "headline")) -
     paras = _layer(doc, "paragraph")
     toks = _layer(doc, "token")
     t_start = toks["start"].to_numpy()
-    t_end = toks["end"].to_numpy()
-    t_tag = toks["label"].tolist()
-    t_start_l = [int(x) for x in t_start.tolist()]
-    t_end_l = [int(x) for x in t_end.tolist()]
-    seqs: list[Seq] = []
+    t_start_l = t_start.tolist()
+    t_end_l = toks["end"].to_numpy().tolist()
+    # Per-token lists once per document; a sentence then adds slices of them.
+    forms_all = [text[s:e] for s, e in zip(t_start_l, t_end_l)]
+    words_all = [f.lower() for f in forms_all]
+    tags_all = [str(t) for t in toks["label"].tolist()]
     s_start = sents["start"].to_numpy()
     s_end = sents["end"].to_numpy()
     s_label = sents["label"].tolist()
-    for p_start, p_end in paras[["start", "end"]].itertuples(index=False):
-        lo = np.searchsorted(s_start, p_start, "left")
-        hi = np.searchsorted(s_start, p_end, "left")
+    s_lo = np.searchsorted(t_start, s_start, "left").tolist()
+    s_hi = np.searchsorted(t_start, s_end, "left").tolist()
+    p_lo = np.searchsorted(s_start, paras["start"].to_numpy(), "left").tolist()
+    p_hi = np.searchsorted(s_start, paras["end"].to_numpy(), "left").tolist()
+    seqs: list[Seq] = []
+    for lo, hi in zip(p_lo, p_hi):
         seq = Seq([], [], [], [], [], [], [], [], [])
         inside = 0
         for si in range(lo, hi):
             if s_label[si] not in wanted:
                 continue
-            a = int(np.searchsorted(t_start, s_start[si], "left"))
-            b = int(np.searchsorted(t_start, s_end[si], "left"))
-            for k in range(a, b):
-                s, e = t_start_l[k], t_end_l[k]
-                form = text[s:e]
-                word = form.lower()
-                is_q = form == '"'
-                seq.starts.append(s)
-                seq.ends.append(e)
-                seq.forms.append(form)
-                seq.words.append(word)
-                seq.tags.append(str(t_tag[k]))
-                seq.sent.append(int(si))
-                seq.sent_first.append(k == a)
-                seq.sent_last.append(k == b - 1)
-                if is_q:
+            a, b = s_lo[si], s_hi[si]
+            n = b - a
+            if n <= 0:
+                continue
+            forms = forms_all[a:b]
+            seq.starts.extend(t_start_l[a:b])
+            seq.ends.extend(t_end_l[a:b])
+            seq.forms.extend(forms)
+            seq.words.extend(words_all[a:b])
+            seq.tags.extend(tags_all[a:b])
+            seq.sent.extend([si] * n)
+            seq.sent_first.extend([True] + [False] * (n - 1))
+            seq.sent_last.extend([False] * (n - 1) + [True])
+            if '"' not in forms:
+                seq.quote.extend([inside] * n)
+                continue
+            for form in forms:
+                if form == '"':
                     inside = 1 - inside
                     seq.quote.append(2)
                 else:
@@ -719,11 +729,17 @@ def _role_extras(seq: Seq, roles: Sequence[str]) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble":
-    """The shipped model (loaded once): the joint recurrent taggers where
-    they are shipped (averaged), else the perceptron pair.
-    ``PRESSLENS_ATTRIBUTION_MODEL`` names other model files (either format;
-    several recurrent ones separated by ``:`` are averaged), for experiments."""
+    """The shipped model (loaded once): the joint recurrent tagger where it
+    is shipped, else the perceptron pair.
+
+    ``PRESSLENS_ATTRIBUTION_MODEL=ensemble`` takes the three-network
+    ensemble the default was distilled from instead (slower, slightly more
+    accurate: see ``models/attribution_rnn.md``); any other value names
+    model files (either format; several recurrent ones separated by ``:``
+    are averaged), for experiments."""
     spec = os.environ.get("PRESSLENS_ATTRIBUTION_MODEL")
+    if spec == "ensemble":
+        return RnnEnsemble.load(ENSEMBLE_PATHS)
     if spec:
         paths = spec.split(os.pathsep)
         if len(paths) > 1:
@@ -1265,8 +1281,29 @@ def _word_order(seq: Seq, cue: Span, src: Span | None, con: Span | None, s0: int
     return src, con
 
 
+def tag_documents(docs: Sequence[Document], model: "AttributionModel | RnnTagger | RnnEnsemble | None" = None
+                  ) -> list[tuple[list[Seq], list[tuple[list[Span], list[Span], list[Span]]]]]:
+    """Paragraph sequences and their tagged cue, source and content ranges,
+    for several segmented documents in one batch of the tagger.
+
+    What :func:`add_attributions` computes first, for many documents at
+    once (pass each document's item as its ``tagged``): the recurrent
+    tagger's per-step work is shared by all their paragraphs. Each
+    paragraph gets the labels it would get alone.
+    """
+    model = model or default_model()
+    per_doc = [doc_sequences(doc) for doc in docs]
+    tagged = tag_sequences(model, [seq for seqs in per_doc for seq in seqs])
+    out, k = [], 0
+    for seqs in per_doc:
+        out.append((seqs, tagged[k:k + len(seqs)]))
+        k += len(seqs)
+    return out
+
+
 def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model: "AttributionModel | RnnTagger | RnnEnsemble | None" = None,
-                     lexicon: SourceLexicon | None = None) -> Document:
+                     lexicon: SourceLexicon | None = None,
+                     tagged: "tuple[list[Seq], list[tuple[list[Span], list[Span], list[Span]]]] | None" = None) -> Document:
     """Add the ``attribution`` layer to a document (segmenting it first if needed).
 
     Each span covers the whole relation; fields ``cue``, ``source`` and
@@ -1274,7 +1311,8 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
     of :data:`SOURCE_TYPES`, ``source_party`` a party id of ``parties`` (a
     :class:`presslens.parties.PartyConfig`) or None, ``nested`` whether the
     cue sits inside another attribution's content, ``source_resolves_to`` the
-    antecedent text of a pronoun source.
+    antecedent text of a pronoun source. ``tagged`` is this document's item
+    of :func:`tag_documents` when the tagging was done in a batch.
 
     >>> from presslens import annotate_text
     >>> doc = add_attributions(annotate_text("Officials met. The minister said talks failed. He added that more would follow."))
@@ -1285,12 +1323,11 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
         from .text import segment
 
         segment(doc)
-    model = model or default_model()
     lex = lexicon or default_source_lexicon()
     rels: list[_Rel] = []
     para_of_sent = _paragraph_index(doc)
-    seqs = doc_sequences(doc)
-    for seq, (cues, sources, contents) in zip(seqs, tag_sequences(model, seqs)):
+    seqs, tags = tagged if tagged is not None else tag_documents([doc], model)[0]
+    for seq, (cues, sources, contents) in zip(seqs, tags):
         # The project's convention (the default article's gold): a cue
         # excludes leading adverbs. PolNeAR includes them ("also said"),
         # which costs about 0.013 cue overlap F1 on its dev split.
@@ -1349,12 +1386,12 @@ def _missing(value: Any) -> bool:
 
 def _paragraph_index(doc: Document) -> dict[int, int]:
     """Sentence row number -> paragraph row number."""
-    paras = _layer(doc, "paragraph")[["start", "end"]].to_numpy()
-    sents = _layer(doc, "sentence")[["start"]].to_numpy()[:, 0]
-    if not len(paras):
+    p_start = _layer(doc, "paragraph")["start"].to_numpy()
+    sents = _layer(doc, "sentence")["start"].to_numpy()
+    if not len(p_start):
         return {}
-    idx = np.searchsorted(paras[:, 0], sents, "right") - 1
-    return {i: int(max(p, 0)) for i, p in enumerate(idx)}
+    idx = np.maximum(np.searchsorted(p_start, sents, "right") - 1, 0)
+    return dict(enumerate(idx.tolist()))
 
 
 def _type_and_resolve(doc: Document, rels: list[_Rel], lex: SourceLexicon, parties: "PartyConfig | None") -> None:
@@ -1460,27 +1497,40 @@ def attributions_table(doc: Document) -> pd.DataFrame:
     if not len(table):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     starts, _, labels, para = _sentence_info(doc)
-    rows = []
-    for rec in table.to_dict("records"):
-        anchor = rec["cue"] or rec["source"] or rec["content"]
-        si = int(np.searchsorted(starts, anchor["start"], "right") - 1) if len(starts) else 0
-        rows.append({
-            "doc_id": doc.doc_id, "start": int(rec["start"]), "end": int(rec["end"]),
-            "source": _excerpt(doc.text, rec["source"]), "cue": _excerpt(doc.text, rec["cue"]),
-            "content": _excerpt(doc.text, rec["content"]),
-            "source_type": rec["source_type"], "source_party": rec["source_party"],
-            "source_resolves_to": rec.get("source_resolves_to"), "nested": bool(rec["nested"]),
-            "sentence": si, "paragraph": int(para[si]) if len(para) else 0,
-            "sentence_label": labels[si] if labels else None,
-        })
-    out = pd.DataFrame(rows, columns=cols).astype(object)
-    return out.where(out.notna(), None)
+    para_l = para.tolist()
+
+    def column(name: str) -> list[Any]:
+        values = table[name].tolist() if name in table else [None] * len(table)
+        return [None if _missing(v) else v for v in values]
+
+    cue, src, con = column("cue"), column("source"), column("content")
+    sent = []
+    for c, s_, t in zip(cue, src, con):
+        anchor = c or s_ or t
+        sent.append(int(np.searchsorted(starts, anchor["start"], "right") - 1) if len(starts) else 0)
+    data = {
+        "doc_id": [doc.doc_id] * len(table), "start": [int(v) for v in table["start"].tolist()],
+        "end": [int(v) for v in table["end"].tolist()],
+        "source": [_excerpt(doc.text, v) for v in src], "cue": [_excerpt(doc.text, v) for v in cue],
+        "content": [_excerpt(doc.text, v) for v in con],
+        "source_type": column("source_type"), "source_party": column("source_party"),
+        "source_resolves_to": column("source_resolves_to"), "nested": [bool(v) for v in column("nested")],
+        "sentence": sent, "paragraph": [para_l[si] if para_l else 0 for si in sent],
+        "sentence_label": [labels[si] if labels else None for si in sent],
+    }
+    # Object columns holding None (never NaN) for absent values, as the
+    # notebooks display them.
+    return pd.DataFrame({c: pd.Series([None if _missing(v) else v for v in data[c]], dtype=object) for c in cols})
 
 
 def _source_key(row: pd.Series) -> str | None:
     """Who speaks, for counting distinct sources: the antecedent of a pronoun,
     else the source text, case- and article-folded ("The sources" = "sources")."""
-    name = row["source_resolves_to"] or row["source"]
+    return _source_name_key(row["source_resolves_to"], row["source"])
+
+
+def _source_name_key(resolves_to: str | None, source: str | None) -> str | None:
+    name = resolves_to or source
     if not name:
         return None
     words = name.lower().split()
@@ -1527,10 +1577,13 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     body_set = set(body)
     tokens = doc.layer("token")
     t_start = tokens["start"].to_numpy()
+    t_end = tokens["end"].to_numpy().tolist()
+    t_start_l = t_start.tolist()
+    text = doc.text
     words = 0
     for i in body:
         a, b = np.searchsorted(t_start, [starts[i], ends[i]], "left")
-        words += sum(1 for k in range(a, b) if is_word(doc.text[t_start[k]:tokens["end"].iat[k]]))
+        words += sum(1 for k in range(int(a), int(b)) if is_word(text[t_start_l[k]:t_end[k]]))
     table = attributions_table(doc)
     # Counted: attributions with a cue in a body sentence. A content with no
     # cue (a quotation running on) adds to the content share only.
@@ -1548,9 +1601,9 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     with_attr: set[int] = set()
     full = doc.layer("attribution")
     covered = np.zeros(len(doc.text), dtype=bool)
-    for rec in full.to_dict("records"):
-        for part in ("cue", "content"):
-            sp = rec[part]
+    parts = [full[c].tolist() if c in full else [None] * len(full) for c in ("cue", "content")]
+    for pair in zip(*parts):
+        for part, sp in zip(("cue", "content"), pair):
             if isinstance(sp, dict):
                 if part == "content":
                     covered[sp["start"]:sp["end"]] = True
@@ -1574,7 +1627,7 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     out.append(("anonymous_share", anon / len(typed) if len(typed) else 0.0))
     out.append(("named_share", int((typed == "named_person").sum()) / len(typed) if len(typed) else 0.0))
     out.append(("count_agentless", float(n - len(typed))))
-    keys = {k for k in (table.apply(_source_key, axis=1) if n else []) if k}
+    keys = {k for k in (map(_source_name_key, table["source_resolves_to"], table["source"]) if n else []) if k}
     out.append(("distinct_sources", float(len(keys))))
     party_ids = list(parties.ids) if parties is not None else sorted({p for p in table["source_party"] if p}) if n else []
     for pid in party_ids:
