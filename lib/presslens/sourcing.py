@@ -1491,11 +1491,21 @@ def attributions_table(doc: Document) -> pd.DataFrame:
     >>> attributions_table(doc)[["source", "cue", "source_type", "sentence"]].values.tolist()
     [['Officials', 'said', 'unnamed_official', 0]]
     """
-    table = doc.layer("attribution")
-    cols = ["doc_id", "start", "end", "source", "cue", "content", "source_type", "source_party",
-            "source_resolves_to", "nested", "sentence", "paragraph", "sentence_label"]
+    data = _attribution_columns(doc)
+    # Object columns holding None (never NaN) for absent values, as the
+    # notebooks display them.
+    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()})
+
+
+_TABLE_COLUMNS = ("doc_id", "start", "end", "source", "cue", "content", "source_type", "source_party",
+                  "source_resolves_to", "nested", "sentence", "paragraph", "sentence_label")
+
+
+def _attribution_columns(doc: Document) -> dict[str, list[Any]]:
+    """The columns of :func:`attributions_table` as lists (absent values None)."""
+    table = _layer(doc, "attribution")
     if not len(table):
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return {c: [] for c in _TABLE_COLUMNS}
     starts, _, labels, para = _sentence_info(doc)
     para_l = para.tolist()
 
@@ -1518,9 +1528,7 @@ def attributions_table(doc: Document) -> pd.DataFrame:
         "sentence": sent, "paragraph": [para_l[si] if para_l else 0 for si in sent],
         "sentence_label": [labels[si] if labels else None for si in sent],
     }
-    # Object columns holding None (never NaN) for absent values, as the
-    # notebooks display them.
-    return pd.DataFrame({c: pd.Series([None if _missing(v) else v for v in data[c]], dtype=object) for c in cols})
+    return {c: [None if _missing(v) else v for v in data[c]] for c in _TABLE_COLUMNS}
 
 
 def _source_key(row: pd.Series) -> str | None:
@@ -1584,12 +1592,11 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     for i in body:
         a, b = np.searchsorted(t_start, [starts[i], ends[i]], "left")
         words += sum(1 for k in range(int(a), int(b)) if is_word(text[t_start_l[k]:t_end[k]]))
-    table = attributions_table(doc)
+    rows = _attribution_columns(doc)
     # Counted: attributions with a cue in a body sentence. A content with no
     # cue (a quotation running on) adds to the content share only.
-    if len(table):
-        table = table[table["sentence"].isin(body_set) & table["cue"].notna()]
-    n = len(table)
+    keep = [i for i, (si, cue) in enumerate(zip(rows["sentence"], rows["cue"])) if si in body_set and cue is not None]
+    n = len(keep)
     out: list[tuple[str, float]] = [
         ("words", float(words)),
         ("body_sentences", float(len(body))),
@@ -1618,26 +1625,30 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     nonspace = ~np.isin(nonspace, [ord(c) for c in " \t\n\r\f\v\u00a0\u2009\u202f"])
     denom = int((body_mask & nonspace).sum())
     out.append(("share_body_chars_in_content", float((covered & body_mask & nonspace).sum()) / denom if denom else 0.0))
-    typed = table["source_type"].dropna() if n else pd.Series(dtype=object)
+    # Plain lists from here: a handful of counts per article, where each
+    # pandas operation would cost more than the counting.
+    col = {c: [rows[c][i] for i in keep] for c in ("source_type", "source_resolves_to", "source", "source_party",
+                                                   "paragraph")}
+    typed = [t for t in col["source_type"] if not _missing(t)]
     for stype in SOURCE_TYPES:
-        c = int((typed == stype).sum())
+        c = typed.count(stype)
         out.append((f"count_{stype}", float(c)))
-        out.append((f"share_{stype}", c / len(typed) if len(typed) else 0.0))
-    anon = int(typed.isin(["anonymous", "unnamed_official"]).sum())
-    out.append(("anonymous_share", anon / len(typed) if len(typed) else 0.0))
-    out.append(("named_share", int((typed == "named_person").sum()) / len(typed) if len(typed) else 0.0))
+        out.append((f"share_{stype}", c / len(typed) if typed else 0.0))
+    anon = sum(t in ("anonymous", "unnamed_official") for t in typed)
+    out.append(("anonymous_share", anon / len(typed) if typed else 0.0))
+    out.append(("named_share", typed.count("named_person") / len(typed) if typed else 0.0))
     out.append(("count_agentless", float(n - len(typed))))
-    keys = {k for k in (map(_source_name_key, table["source_resolves_to"], table["source"]) if n else []) if k}
+    keys = {k for k in map(_source_name_key, col["source_resolves_to"], col["source"]) if k}
     out.append(("distinct_sources", float(len(keys))))
-    party_ids = list(parties.ids) if parties is not None else sorted({p for p in table["source_party"] if p}) if n else []
+    party_ids = list(parties.ids) if parties is not None else sorted({p for p in col["source_party"] if p})
     for pid in party_ids:
-        c = int((table["source_party"] == pid).sum()) if n else 0
+        c = col["source_party"].count(pid)
         out.append((f"voice_share_{pid}", c / n if n else 0.0))
     # Position along the article: body paragraphs numbered 0..P-1.
     body_paras = sorted({int(para[i]) for i in body})
     rank = {p: k for k, p in enumerate(body_paras)}
     pos = [rank[p] / (len(body_paras) - 1) if len(body_paras) > 1 else 0.0
-           for p in (table["paragraph"] if n else []) if p in rank]
+           for p in col["paragraph"] if p in rank]
     thirds = [0, 0, 0]
     for x in pos:
         thirds[min(int(x * 3), 2)] += 1
