@@ -106,6 +106,9 @@ def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[
         "parties": {"name": parties_path.name, "sha256": file_sha256(parties_path)} if parties_path else None,
         "parameters": dict(parameters),
         "resources": resource_versions(),
+        # Which attribution model ran (PRESSLENS_ATTRIBUTION_MODEL): read
+        # from the environment as presslens.sourcing does, without loading it.
+        "attribution_model": os.environ.get("PRESSLENS_ATTRIBUTION_MODEL") or "default",
         "python": platform.python_version(),
         "packages": packages,
     }

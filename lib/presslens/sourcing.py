@@ -751,6 +751,14 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble":
     return AttributionModel.load(MODEL_PATH)
 
 
+def attribution_model_choice() -> str:
+    """Which attribution model :func:`default_model` takes: ``"default"`` (the
+    distilled tagger), ``"ensemble"``, or the model files named by
+    ``PRESSLENS_ATTRIBUTION_MODEL`` (recorded in report provenance and
+    corpus manifests)."""
+    return os.environ.get("PRESSLENS_ATTRIBUTION_MODEL") or "default"
+
+
 def _is_rnn_file(path: str | Path) -> bool:
     with gzip.open(path, "rb") as fh:
         return RNN_FORMAT.encode() in fh.read(64)
