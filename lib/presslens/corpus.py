@@ -266,11 +266,17 @@ def annotate_partition(records: pd.DataFrame, parties: Any = None
     (['a'], [['b', 'article is empty']])
     """
     from . import pipeline
+
+    with pipeline.collector_paused():
+        return _annotate_partition(records, _load_parties(parties))
+
+
+def _annotate_partition(records: pd.DataFrame, config: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from . import pipeline
     from .sourcing import tag_documents
     from .spans import concat_span_tables
     from .text import default_segmenter
 
-    config = _load_parties(parties)
     skipped: list[dict[str, Any]] = []
     todo: list[tuple[Document, dict[str, Any]]] = []
     errors = records["error"] if "error" in records else pd.Series([None] * len(records), index=records.index)

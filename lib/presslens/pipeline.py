@@ -10,8 +10,10 @@ reads spans and adds spans.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from .ingest import read_documents
 from .parties import PartyConfig, load_parties
@@ -33,8 +35,9 @@ def annotate(
     hedge_lexicon=None,
 ) -> Document:
     """Add every layer presslens knows to one document (in place) and return it."""
-    (segmenter or default_segmenter()).segment(doc)
-    return annotate_segmented(doc, parties, hedge_lexicon)
+    with collector_paused():
+        (segmenter or default_segmenter()).segment(doc)
+        return annotate_segmented(doc, parties, hedge_lexicon)
 
 
 def annotate_segmented(doc: Document, parties: PartyConfig | None = None, hedge_lexicon=None,
@@ -79,17 +82,38 @@ def annotate_documents(
     out: list[Document] = []
     try:
         for a in range(0, len(docs), SEGMENT_BATCH):
-            segmented = segmenter.segment_many(docs[a : a + SEGMENT_BATCH])
-            for b in range(0, len(segmented), ATTRIBUTION_BATCH):
-                group = segmented[b : b + ATTRIBUTION_BATCH]
-                for doc, tags in zip(group, tag_documents(group)):
-                    out.append(annotate_segmented(doc, parties, hedge_lexicon, tags))
-                    if bar is not None:
-                        bar.update(1)
+            with collector_paused():
+                segmented = segmenter.segment_many(docs[a : a + SEGMENT_BATCH])
+                for b in range(0, len(segmented), ATTRIBUTION_BATCH):
+                    group = segmented[b : b + ATTRIBUTION_BATCH]
+                    for doc, tags in zip(group, tag_documents(group)):
+                        out.append(annotate_segmented(doc, parties, hedge_lexicon, tags))
+                        if bar is not None:
+                            bar.update(1)
     finally:
         if bar is not None:
             bar.close()
     return out
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch of documents.
+
+    Annotation allocates hundreds of thousands of short-lived lists and
+    tuples, which trigger collections that traverse every long-lived object
+    of the loaded models again and again, finding no cycle among them:
+    about a tenth of the annotation time (measured on 100 PolNeAR
+    articles). Reference counting still frees everything at once; what
+    cyclic garbage a batch leaves is collected when the collector resumes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def annotate_paths(
