@@ -40,7 +40,7 @@ import yaml
 from .errors import ConfigError
 from .lexicons import SafeLoader, file_sha256, lexicon_path, load_yaml
 from .spans import Document
-from .text import is_word, normalise_same_length
+from .text import normalise_same_length, word_char_counts
 
 #: Hedge categories (issue 4), in display order.
 HEDGE_CATEGORIES: tuple[str, ...] = (
@@ -1024,7 +1024,7 @@ def _claim_rows(doc: Document) -> tuple[list[dict[str, Any]], list[str]]:
     attribution = _Spans(_layer(doc, "attribution")) if has_attr else None
     mentions = _Spans(_layer(doc, "mention")) if has_mention else None
     m_label = mentions.column("label") if mentions is not None else []
-    text = doc.text
+    count = word_char_counts(doc.text).tolist()  # is_word of a token: count[end] > count[start]
     body = [(s, e, tokens) for s, e, label, tokens in _sentence_tokens(doc) if label == "body"]
     starts = np.array([b[0] for b in body], dtype=np.int64)
     ends = np.array([b[1] for b in body], dtype=np.int64)
@@ -1039,7 +1039,7 @@ def _claim_rows(doc: Document) -> tuple[list[dict[str, Any]], list[str]]:
             "hedged": bool(len(h)), "n_hedges": len(h), "n_boosters": len(b),
             "categories": sorted({h_label[i] for i in h}), "booster_categories": sorted({b_label[i] for i in b}),
             "negated_hedges": int(sum(h_neg[i] for i in h)) if len(h) else 0,
-            "n_words": sum(is_word(text[ts:te]) for ts, te, _ in tokens),
+            "n_words": sum(count[te] > count[ts] for ts, te, _ in tokens),
         }
         if attributed is not None:
             row["attributed"] = attributed[j]

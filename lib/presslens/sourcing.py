@@ -1586,20 +1586,19 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     >>> [float(m[k]) for k in ("attributions", "share_body_sentences_with_attribution", "anonymous_share")]
     [1.0, 0.5, 1.0]
     """
-    from .text import is_word
+    from .text import word_char_counts
 
     starts, ends, labels, para = _sentence_info(doc)
     body = [i for i, lab in enumerate(labels) if lab == "body"]
     body_set = set(body)
     tokens = doc.layer("token")
     t_start = tokens["start"].to_numpy()
-    t_end = tokens["end"].to_numpy().tolist()
-    t_start_l = t_start.tolist()
-    text = doc.text
+    count = word_char_counts(doc.text)
+    is_word_token = count[tokens["end"].to_numpy()] > count[t_start]
     words = 0
     for i in body:
         a, b = np.searchsorted(t_start, [starts[i], ends[i]], "left")
-        words += sum(1 for k in range(int(a), int(b)) if is_word(text[t_start_l[k]:t_end[k]]))
+        words += int(is_word_token[a:b].sum())
     rows = _attribution_columns(doc)
     # Counted: attributions with a cue in a body sentence. A content with no
     # cue (a quotation running on) adds to the content share only.
