@@ -106,6 +106,26 @@ def teacher(args: argparse.Namespace) -> None:
     print(f"teacher log-probabilities of {len(out)} tokens -> {args.out}", flush=True)
 
 
+def cue_words(args: argparse.Namespace) -> None:
+    """``lexicons/polnear_cue_words.txt``: stems of every token of every train cue (project venv)."""
+    sys.path.insert(0, str(ROOT / "lib"))
+    from presslens.evaluate.attribution import brat_pairs, read_brat
+    from presslens.sourcing import _stem
+    from presslens.text import default_segmenter
+
+    seg = default_segmenter()
+    words: set[str] = set()
+    for txt, ann in brat_pairs(args.data):
+        text = txt.read_text(encoding="utf-8")
+        for s, e in read_brat(ann, text)["cue"]:
+            words.update(_stem(form.lower()) for _, _, form in seg.token_spans(text, s, e))
+    out = Path(args.out)
+    head = [ln for ln in out.read_text(encoding="utf-8").splitlines() if ln.startswith("#")] if out.exists() else []
+    out.write_text("\n".join(head + sorted(w for w in words if w.strip() and not w.startswith("#"))) + "\n",
+                   encoding="utf-8")
+    print(f"{len(words)} cue words -> {out}", flush=True)
+
+
 # ---------------------------------------------------------------------------
 # 2. train (torch)
 # ---------------------------------------------------------------------------
@@ -352,8 +372,11 @@ def main() -> None:
     q.add_argument("--models", nargs="+", default=[str(ROOT / "lib" / "presslens" / "models" / "ensemble" / f) for f in
                    ("attribution_rnn_large.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz")])
     q.add_argument("--out", default=str(ROOT / "build" / "attr_teacher.npz"))
+    w = sub.add_parser("cue-words", help="the word list of PolNeAR train cues (lexicons/polnear_cue_words.txt)")
+    w.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "polnear" / "train"))
+    w.add_argument("--out", default=str(ROOT / "lib" / "presslens" / "lexicons" / "polnear_cue_words.txt"))
     args = ap.parse_args()
-    {"prepare": prepare, "teacher": teacher, "train": train}[args.cmd](args)
+    {"prepare": prepare, "teacher": teacher, "train": train, "cue-words": cue_words}[args.cmd](args)
 
 
 if __name__ == "__main__":

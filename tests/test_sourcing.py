@@ -190,7 +190,7 @@ def test_polnear_dev_bars():
     """PolNeAR dev (84 articles): overlap F1 of cue, source and content.
 
     The issue asks for 0.80 / 0.75 / 0.70; the test guards what the shipped
-    distilled model reaches (0.723 / 0.774 / 0.726) so that it cannot
+    distilled model reaches (0.725 / 0.774 / 0.726) so that it cannot
     silently get worse (see the README)."""
     from presslens.evaluate.attribution import run
 
@@ -263,3 +263,19 @@ def test_distinct_sources_do_not_count_attributions_without_a_source():
     assert table["source"].isna().any() and table["source"].notna().any()
     m = sourcing_measures(doc).set_index("measure")["value"]
     assert m["distinct_sources"] == 1
+
+
+def test_a_tagged_cue_needs_a_word_cues_are_made_of():
+    from presslens.sourcing import Seq, _known_cue
+
+    def seq(words, tags):
+        n = len(words)
+        return Seq(list(range(n)), list(range(1, n + 1)), words, words, tags, [0] * n, [True] + [False] * (n - 1),
+                   [False] * (n - 1) + [True], [0] * n)
+
+    s = seq(["qatar", "and", "türkiye", "are", "mediating", "the", "talks"], ["NNP", "CC", "NNP", "VBP", "VBG", "DT", "NNS"])
+    assert not _known_cue(s, (3, 5))  # "are mediating": no cue of PolNeAR train has "mediat-"
+    s = seq(["officials", "said", "talks", "are", "expected", "to", "resume"], ["NNS", "VBD", "NNS", "VBP", "VBN", "TO", "VB"])
+    assert _known_cue(s, (1, 2)) and _known_cue(s, (3, 5))
+    s = seq(["according", "to", "sources"], ["VBG", "TO", "NNS"])
+    assert _known_cue(s, (0, 2))

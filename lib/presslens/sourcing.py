@@ -62,7 +62,7 @@ import pandas as pd
 from .attribution_rnn import FORMAT as RNN_FORMAT
 from .attribution_rnn import RnnEnsemble, RnnTagger, split_labels
 from .attribution_rnn import shape as _shape
-from .lexicons import lexicon_path, load_yaml
+from .lexicons import lexicon_path, load_yaml, read_word_list
 from .spans import Document
 from .text import is_word, normalise_same_length
 
@@ -1086,6 +1086,23 @@ _NP_TAGS = {"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "PRP", "PRP$",
 _OPEN_QUOTES = {'"', "``", "'"}
 
 
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Stems of the words of PolNeAR train cues (``lexicons/polnear_cue_words.txt``)
+    together with the reporting verbs of ``reporting_verbs.yml``."""
+    return frozenset(read_word_list(lexicon_path("polnear_cue_words.txt"))) | reporting_verbs()
+
+
+def _known_cue(seq: Seq, cue: Span) -> bool:
+    """Does a proposed cue hold a verb or noun (auxiliaries aside) that cues are
+    made of? The tagger generalises from context and now and then labels an
+    ordinary verb a cue ("Qatar and Türkiye are mediating the discussions");
+    no cue of PolNeAR's train split, nor the reporting-verb lexicon, has it."""
+    words = cue_words()
+    heads = [k for k in range(*cue) if seq.tags[k][:2] in ("VB", "NN") and seq.words[k] not in _AUX]
+    return not heads or any(seq.words[k] in words or _stem(seq.words[k]) in words for k in heads)
+
+
 def _is_reporting(seq: Seq, i: int, verbs: frozenset[str]) -> bool:
     w = seq.words[i]
     return seq.tags[i].startswith("VB") and (w in verbs or _stem(w) in verbs or w.rstrip("ed") in verbs)
@@ -1343,6 +1360,8 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
         tagged = set(cues)
         cues = _rule_cues(seq, cues)
         for cue, src, con in _link(seq, cues, sources, contents):
+            if cue is not None and cue in tagged and not _known_cue(seq, cue):
+                continue  # the tagger's cue has no word ever seen in a cue: the relation goes with it
             if cue is not None:
                 src, con = _constructions(seq, cue, src, con, fill=cue not in tagged)
                 con = _complete_content(seq, cue, con)
