@@ -268,6 +268,7 @@ def test_report_on_a_corpus_and_on_an_annotation_folder(tmp_path, monkeypatch, c
     nb = metrics["notebooks"]["04_corpus_comparison"]
     assert nb["articles"] == 4 and nb["skipped"] == 1 and nb["groups"] == 2
     assert metrics["provenance"]["annotations"]["skipped_reasons"] == {"empty": 1}
+    assert metrics["provenance"]["input"]["kind"] == "corpus" and len(metrics["provenance"]["input"]["sha256"]) == 64
     assert "A|attributions_per_100_words" in nb["group_means"]
     html = (out / "04_corpus_comparison.html").read_text(encoding="utf-8")
     assert "article is empty" in html and "small" in html
@@ -277,7 +278,12 @@ def test_report_on_a_corpus_and_on_an_annotation_folder(tmp_path, monkeypatch, c
     monkeypatch.setattr(corpus, "annotate_corpus", lambda *a, **k: pytest.fail("annotated again"))
     again = tmp_path / "again"
     assert main(["report", str(folder), "--out", str(again), "--quiet"]) == 0
-    assert json.loads((again / "metrics.json").read_text())["notebooks"]["04_corpus_comparison"]["articles"] == 4
+    again_metrics = json.loads((again / "metrics.json").read_text())
+    assert again_metrics["notebooks"]["04_corpus_comparison"]["articles"] == 4
+    # The footer names a folder input as such, identified by its files' contents.
+    assert again_metrics["provenance"]["input"]["kind"] == "annotations"
+    assert len(again_metrics["provenance"]["input"]["sha256"]) == 64
+    assert "<td>annotations</td>" in (again / "04_corpus_comparison.html").read_text(encoding="utf-8")
     # An unfinished folder, or one annotated with other parties, is refused with a way out.
     other = tmp_path / "other.yml"
     other.write_text(PARTIES.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")

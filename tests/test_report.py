@@ -39,7 +39,7 @@ def test_report_writes_every_notebook_html_index_and_metrics(report_dir):
     metrics = json.loads((report_dir / "metrics.json").read_text(encoding="utf-8"))
     prov = metrics["provenance"]
     assert prov["presslens"] == __version__
-    assert prov["input"] == {"name": DEFAULT_ARTICLE.name, "sha256": prov["input"]["sha256"]}
+    assert prov["input"] == {"name": DEFAULT_ARTICLE.name, "kind": "article", "sha256": prov["input"]["sha256"]}
     assert re.fullmatch(r"[0-9a-f]{64}", prov["input"]["sha256"])
     assert prov["parties"]["name"] == PARTIES.name and re.fullmatch(r"[0-9a-f]{64}", prov["parties"]["sha256"])
     assert prov["parameters"] == {"input_path": DEFAULT_ARTICLE.name, "parties_path": PARTIES.name, "include_code": False}

@@ -832,7 +832,8 @@ def run_corpus_report(
               if k in ("annotated", "skipped", "words", "skipped_reasons")}
     prov = provenance(input_path, parties, {"input_path": input_path.name,
                                             "parties_path": parties.name if parties else None,
-                                            "include_code": include_code, "group_by": group_by})
+                                            "include_code": include_code, "group_by": group_by},
+                      kind="annotations" if kind == "annotations" else "corpus")
     prov["annotations"] = counts
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "",
               "output_dir": str(out_dir), "annotations_path": str(annotations), "group_by": group_by,

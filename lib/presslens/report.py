@@ -75,6 +75,19 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def input_sha256(path: Path) -> str | None:
+    """SHA-256 of an input: a file's bytes, or a folder's files (relative names
+    and contents, in name order), so that a corpus folder is identified too."""
+    if path.is_file():
+        return file_sha256(path)
+    if not path.is_dir():
+        return None
+    h = hashlib.sha256()
+    for f in sorted(q for q in path.rglob("*") if q.is_file()):
+        h.update(f.relative_to(path).as_posix().encode("utf-8") + b"\0" + bytes.fromhex(file_sha256(f)))
+    return h.hexdigest()
+
+
 def resource_versions() -> dict[str, str]:
     """SHA-256 of every shipped lexicon and model file, by name."""
     from .lexicons import LEXICON_DIR
@@ -90,8 +103,13 @@ def resource_versions() -> dict[str, str]:
     return out
 
 
-def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """What a reader needs to reproduce a report, and nothing that varies run to run."""
+def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[str, Any],
+               kind: str = "article") -> dict[str, Any]:
+    """What a reader needs to reproduce a report, and nothing that varies run to run.
+
+    ``kind`` names the input in the footer: ``article``, ``corpus`` or
+    ``annotations`` (a folder written by ``presslens annotate``).
+    """
     from . import __version__
 
     packages = {}
@@ -102,7 +120,7 @@ def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[
             packages[name] = None
     return {
         "presslens": __version__,
-        "input": {"name": input_path.name, "sha256": file_sha256(input_path) if input_path.is_file() else None},
+        "input": {"name": input_path.name, "kind": kind, "sha256": input_sha256(input_path)},
         "parties": {"name": parties_path.name, "sha256": file_sha256(parties_path)} if parties_path else None,
         "parameters": dict(parameters),
         "resources": resource_versions(),
@@ -498,7 +516,8 @@ def provenance_html(prov: Mapping[str, Any], when: str = "", seconds: float | No
     inp = prov.get("input") or {}
     par = prov.get("parties") or {}
     rows = [("presslens", escape(str(prov.get("presslens")))),
-            ("article", f"<code>{escape(str(inp.get('name')))}</code> SHA-256 <code>{escape(str(inp.get('sha256')))}</code>")]
+            (escape(str(inp.get("kind") or "article")),
+             f"<code>{escape(str(inp.get('name')))}</code> SHA-256 <code>{escape(str(inp.get('sha256')))}</code>")]
     if par:
         rows.append(("parties", f"<code>{escape(str(par.get('name')))}</code> SHA-256 <code>{escape(str(par.get('sha256')))}</code>"))
     rows.append(("parameters", escape(", ".join(f"{k}={v}" for k, v in (prov.get("parameters") or {}).items()))))
