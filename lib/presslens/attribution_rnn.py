@@ -31,6 +31,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
@@ -43,10 +44,20 @@ if TYPE_CHECKING:
     from .sourcing import Seq
 
 LABELS = ("O", "B-Q", "I-Q", "B-S", "I-S", "B-C", "I-C")
+#: Environment variable choosing the attribution model (see :func:`model_choice`).
+MODEL_ENV = "PRESSLENS_ATTRIBUTION_MODEL"
 FORMAT = "presslens-attribution-qrnn"
 #: Columns of :func:`encode`'s output, in order.
 COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
 PAD, UNK = 0, 1
+
+
+def model_choice() -> str:
+    """Which attribution model a run uses: ``"default"`` (the distilled tagger),
+    ``"ensemble"``, or model files, as ``PRESSLENS_ATTRIBUTION_MODEL`` says
+    (read by ``presslens.sourcing.default_model``; recorded in report
+    provenance and corpus manifests)."""
+    return os.environ.get(MODEL_ENV) or "default"
 
 
 def allowed_transitions() -> np.ndarray:
@@ -148,10 +159,6 @@ def _blas_thread_setter() -> Any:
     return None
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
-
-
 class RnnTagger:
     """The shipped weights and the forward pass.
 
@@ -231,7 +238,7 @@ class RnnTagger:
         parts = [self.w["emb_" + c][x[:, k]] for k, c in enumerate(COLUMNS)]
         return np.concatenate(parts, axis=1)
 
-    def _first_layer_inputs(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    def _first_layer_inputs(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Layer-0 gate inputs of each distinct token type.
 
         A token's layer-0 input is the embeddings of its six symbols (and
@@ -242,7 +249,7 @@ class RnnTagger:
         and gathered per token: the largest matrix product of the network,
         about an eighth of its former size.
 
-        Returns each token's type row, the products (types, 4 * 3H) and D.
+        Returns each token's type row and the products (types, 4 * 3H).
         """
         key = x[:, 0].astype(np.int64)
         for k, c in enumerate(COLUMNS[1:], 1):
@@ -256,46 +263,17 @@ class RnnTagger:
                 W = self.gw[f"l0_{d}"][0]
                 blocks += [W[:, :D], W[:, D:2 * D] if W.shape[1] == 2 * D else np.zeros_like(W[:, :D])]
             self._w0 = np.ascontiguousarray(np.concatenate(blocks, axis=0))
-        return inv.reshape(-1), E @ self._w0.T, E.shape[1]
-
-    def log_probs(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Per-token log-probabilities of :data:`LABELS` for each encoded sequence."""
-        if not inputs:
-            return []
-        offs, Z = _forward([self], [inputs])
-        return [Z[0][offs[i]:offs[i + 1]] for i in range(len(inputs))]
-
-    def viterbi(self, lp: np.ndarray) -> list[int]:
-        """Best label sequence under the BIO constraints."""
-        n, L = lp.shape
-        if n == 0:
-            return []
-        trans = self.trans[:L]
-        score = self.trans[L] + lp[0]
-        back = np.zeros((n, L), dtype=np.int64)
-        for i in range(1, n):
-            cand = score[:, None] + trans
-            back[i] = cand.argmax(axis=0)
-            score = cand.max(axis=0) + lp[i]
-        best = [int(score.argmax())]
-        for i in range(n - 1, 0, -1):
-            best.append(int(back[i, best[-1]]))
-        return best[::-1]
-
-    def viterbi_many(self, lp: np.ndarray, offs: np.ndarray) -> list[list[int]]:
-        """:meth:`viterbi` of every sequence ``lp[offs[i]:offs[i + 1]]``, all
-        sequences a step at a time (the same sums and the same ties)."""
-        return _viterbi_many(self.trans, lp, offs)
+        return inv.reshape(-1), E @ self._w0.T
 
     def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
-        """Label sequences of several paragraphs (one batch)."""
-        if not seqs:
-            return []
-        offs, Z = _forward([self], [[encode(s, self.vocab) for s in seqs]])
-        return [[LABELS[k] for k in path] for path in self.viterbi_many(Z[0] + self.bias, offs)]
+        """Label sequences of several paragraphs (one batch): an ensemble of one."""
+        return RnnEnsemble([self]).tag(seqs)
 
 
 def _viterbi_many(trans_all: np.ndarray, lp: np.ndarray, offs: np.ndarray) -> list[list[int]]:
+    """Best label sequence of every ``lp[offs[i]:offs[i + 1]]`` under the BIO
+    constraints (``trans_all``: transition scores, last row the start), all
+    sequences a step at a time."""
     lengths = np.diff(offs)
     L = lp.shape[1]
     trans, start = trans_all[:L], trans_all[L]
@@ -337,10 +315,10 @@ def _gates(w: dict[str, tuple[np.ndarray, np.ndarray]], X: np.ndarray, nb: np.nd
     return _activate(X @ W.T + b)
 
 
-def _first_gates(m: "RnnTagger", types: tuple[np.ndarray, np.ndarray, int], nb: np.ndarray,
+def _first_gates(m: "RnnTagger", types: tuple[np.ndarray, np.ndarray], nb: np.ndarray,
                  d: str) -> tuple[np.ndarray, ...]:
     """:func:`_gates` of layer 0 from the per-type products of :meth:`RnnTagger._first_layer_inputs`."""
-    inv, P, _ = types
+    inv, P = types
     H3 = m.w[f"l0_{d}_b"].shape[0]
     at = 0 if d == "f" else 2 * H3
     G = P[inv, at:at + H3]
@@ -473,7 +451,6 @@ class RnnEnsemble:
     def load(cls, paths: Sequence[str | Path]) -> "RnnEnsemble":
         return cls([RnnTagger.load(p) for p in paths])
 
-    viterbi = RnnTagger.viterbi
 
     def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
         """Label sequences of several paragraphs (one batch for all members)."""

@@ -398,7 +398,7 @@ class CorpusRun:
 
 
 def _parameters(inputs: list[str], parties_text: str, partition_size: int) -> dict[str, Any]:
-    from .sourcing import attribution_model_choice
+    from .attribution_rnn import model_choice
 
     return {
         "format": FORMAT_VERSION,
@@ -406,7 +406,7 @@ def _parameters(inputs: list[str], parties_text: str, partition_size: int) -> di
         "inputs": _input_fingerprint(inputs),
         "parties_sha256": hashlib.sha256(parties_text.encode()).hexdigest() if parties_text else None,
         "partition_size": partition_size,
-        "attribution_model": attribution_model_choice(),
+        "attribution_model": model_choice(),
     }
 
 

@@ -111,6 +111,7 @@ def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[
     ``annotations`` (a folder written by ``presslens annotate``).
     """
     from . import __version__
+    from .attribution_rnn import model_choice
 
     packages = {}
     for name in KEY_PACKAGES:
@@ -124,9 +125,7 @@ def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[
         "parties": {"name": parties_path.name, "sha256": file_sha256(parties_path)} if parties_path else None,
         "parameters": dict(parameters),
         "resources": resource_versions(),
-        # Which attribution model ran (PRESSLENS_ATTRIBUTION_MODEL): read
-        # from the environment as presslens.sourcing does, without loading it.
-        "attribution_model": os.environ.get("PRESSLENS_ATTRIBUTION_MODEL") or "default",
+        "attribution_model": model_choice(),  # which one ran (PRESSLENS_ATTRIBUTION_MODEL)
         "python": platform.python_version(),
         "packages": packages,
     }

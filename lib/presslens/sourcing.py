@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 
 from .attribution_rnn import FORMAT as RNN_FORMAT
-from .attribution_rnn import RnnEnsemble, RnnTagger, split_labels
+from .attribution_rnn import RnnEnsemble, RnnTagger, model_choice, split_labels
 from .attribution_rnn import shape as _shape
 from .lexicons import lexicon_path, load_yaml, read_word_list
 from .spans import Document
@@ -737,10 +737,10 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble":
     accurate: see ``models/attribution_rnn.md``); any other value names
     model files (either format; several recurrent ones separated by ``:``
     are averaged), for experiments."""
-    spec = os.environ.get("PRESSLENS_ATTRIBUTION_MODEL")
+    spec = model_choice()
     if spec == "ensemble":
         return RnnEnsemble.load(ENSEMBLE_PATHS)
-    if spec:
+    if spec != "default":
         paths = spec.split(os.pathsep)
         if len(paths) > 1:
             return RnnEnsemble.load(paths)
@@ -749,14 +749,6 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble":
     if present:
         return RnnEnsemble.load(present)
     return AttributionModel.load(MODEL_PATH)
-
-
-def attribution_model_choice() -> str:
-    """Which attribution model :func:`default_model` takes: ``"default"`` (the
-    distilled tagger), ``"ensemble"``, or the model files named by
-    ``PRESSLENS_ATTRIBUTION_MODEL`` (recorded in report provenance and
-    corpus manifests)."""
-    return os.environ.get("PRESSLENS_ATTRIBUTION_MODEL") or "default"
 
 
 def _is_rnn_file(path: str | Path) -> bool:
@@ -1545,7 +1537,7 @@ def _attribution_columns(doc: Document) -> dict[str, list[Any]]:
     for c, s_, t in zip(cue, src, con):
         anchor = c or s_ or t
         sent.append(int(np.searchsorted(starts, anchor["start"], "right") - 1) if len(starts) else 0)
-    data = {
+    data = {  # in the order of _TABLE_COLUMNS
         "doc_id": [doc.doc_id] * len(table), "start": [int(v) for v in table["start"].tolist()],
         "end": [int(v) for v in table["end"].tolist()],
         "source": [_excerpt(doc.text, v) for v in src], "cue": [_excerpt(doc.text, v) for v in cue],
@@ -1555,16 +1547,12 @@ def _attribution_columns(doc: Document) -> dict[str, list[Any]]:
         "sentence": sent, "paragraph": [para_l[si] if para_l else 0 for si in sent],
         "sentence_label": [labels[si] if labels else None for si in sent],
     }
-    return {c: [None if _missing(v) else v for v in data[c]] for c in _TABLE_COLUMNS}
+    return data
 
 
-def _source_key(row: pd.Series) -> str | None:
+def _source_key(resolves_to: str | None, source: str | None) -> str | None:
     """Who speaks, for counting distinct sources: the antecedent of a pronoun,
     else the source text, case- and article-folded ("The sources" = "sources")."""
-    return _source_name_key(row["source_resolves_to"], row["source"])
-
-
-def _source_name_key(resolves_to: str | None, source: str | None) -> str | None:
     name = resolves_to or source
     if not name:
         return None
@@ -1664,7 +1652,7 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     out.append(("anonymous_share", anon / len(typed) if typed else 0.0))
     out.append(("named_share", typed.count("named_person") / len(typed) if typed else 0.0))
     out.append(("count_agentless", float(n - len(typed))))
-    keys = {k for k in map(_source_name_key, col["source_resolves_to"], col["source"]) if k}
+    keys = {k for k in map(_source_key, col["source_resolves_to"], col["source"]) if k}
     out.append(("distinct_sources", float(len(keys))))
     party_ids = list(parties.ids) if parties is not None else sorted({p for p in col["source_party"] if p})
     for pid in party_ids:
