@@ -54,7 +54,7 @@ PAD, UNK = 0, 1
 
 def model_choice() -> str:
     """Which attribution model a run uses: ``"default"`` (the distilled tagger),
-    ``"ensemble"``, or model files, as ``PRESSLENS_ATTRIBUTION_MODEL`` says
+    ``"ensemble"``, ``"accurate"`` (the MiniLM transformer), or model files, as ``PRESSLENS_ATTRIBUTION_MODEL`` says
     (read by ``presslens.sourcing.default_model``; recorded in report
     provenance and corpus manifests)."""
     return os.environ.get(MODEL_ENV) or "default"
@@ -452,16 +452,20 @@ class RnnEnsemble:
         return cls([RnnTagger.load(p) for p in paths])
 
 
-    def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
-        """Label sequences of several paragraphs (one batch for all members)."""
-        if not seqs:
-            return []
+    def log_probs(self, seqs: Sequence["Seq"]) -> tuple[np.ndarray, np.ndarray]:
+        """Token offsets and the members' mean per-token log-probabilities (plus bias) ``(N, labels)``."""
         encoded: dict[int, list[np.ndarray]] = {}
         for j in sorted(set(self._vocab_of)):
             encoded[j] = [encode(s, self.members[j].vocab) for s in seqs]
         inputs = [encoded[j] for j in self._vocab_of]
         offs, Z = _forward(self.members, inputs)
-        mean = np.mean(Z, axis=0) + self.bias
+        return offs, np.mean(Z, axis=0) + self.bias
+
+    def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
+        """Label sequences of several paragraphs (one batch for all members)."""
+        if not seqs:
+            return []
+        offs, mean = self.log_probs(seqs)
         return [[LABELS[k] for k in path] for path in _viterbi_many(self.trans, mean, offs)]
 
 

