@@ -107,3 +107,14 @@ def test_accurate_model_is_chosen_by_the_environment(monkeypatch):
         assert isinstance(sourcing.default_model(), AveragedTagger)
     finally:
         sourcing.default_model.cache_clear()
+
+
+def test_reports_point_to_the_accurate_models_own_figures(monkeypatch):
+    """A report made with another attribution model must not quote the default model's validation figures."""
+    from presslens.validation import validation_sentence
+
+    monkeypatch.setenv("PRESSLENS_ATTRIBUTION_MODEL", "accurate")
+    sentence = validation_sentence("attribution")
+    assert "attribution_bert.md" in sentence and "PolNeAR dev (" not in sentence
+    monkeypatch.delenv("PRESSLENS_ATTRIBUTION_MODEL")
+    assert "PolNeAR dev (" in validation_sentence("attribution")
