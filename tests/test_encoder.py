@@ -118,3 +118,25 @@ def test_reports_point_to_the_accurate_models_own_figures(monkeypatch):
     assert "attribution_bert.md" in sentence and "PolNeAR dev (" not in sentence
     monkeypatch.delenv("PRESSLENS_ATTRIBUTION_MODEL")
     assert "PolNeAR dev (" in validation_sentence("attribution")
+
+
+def test_cli_option_selects_the_attribution_model(monkeypatch, tmp_path):
+    import os
+
+    from presslens import sourcing
+    from presslens.attribution_rnn import MODEL_ENV
+    from presslens.cli import main
+
+    monkeypatch.setenv(MODEL_ENV, "default")  # so that the variable main() sets is undone after the test
+    art = tmp_path / "a.txt"
+    art.write_text("Officials said the talks would resume on Monday.", encoding="utf-8")
+    sourcing.default_model.cache_clear()
+    try:
+        assert main(["annotate", str(art), "--out", str(tmp_path / "a.jsonl"), "--quiet",
+                     "--attribution-model", "accurate"]) == 0
+        assert os.environ[MODEL_ENV] == "accurate"
+        rows = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+        cues = [s for r in rows for s in r.get("spans", []) if s.get("layer") == "attribution"]
+        assert cues, rows
+    finally:
+        sourcing.default_model.cache_clear()
