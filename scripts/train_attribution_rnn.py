@@ -102,6 +102,13 @@ def teacher(args: argparse.Namespace) -> None:
         mean = np.mean(Z, axis=0)
         mean -= mean.max(axis=1, keepdims=True)
         out[offs[a]:offs[b]] = mean - np.log(np.exp(mean).sum(axis=1, keepdims=True))
+    if args.mix:
+        other = np.load(args.mix)["logp"]
+        if other.shape != out.shape:
+            sys.exit(f"{args.mix}: {other.shape[0]} tokens, the prepared data {out.shape[0]}")
+        mean = (out + other) / 2
+        mean -= mean.max(axis=1, keepdims=True)
+        out = (mean - np.log(np.exp(mean).sum(axis=1, keepdims=True))).astype(np.float32)
     np.savez_compressed(args.out, logp=out)
     print(f"teacher log-probabilities of {len(out)} tokens -> {args.out}", flush=True)
 
@@ -372,6 +379,8 @@ def main() -> None:
     q.add_argument("--models", nargs="+", default=[str(ROOT / "lib" / "presslens" / "models" / "ensemble" / f) for f in
                    ("attribution_rnn_large.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz")])
     q.add_argument("--out", default=str(ROOT / "build" / "attr_teacher.npz"))
+    q.add_argument("--mix", metavar="NPZ", help="average the ensemble's log-probabilities with this teacher's "
+                   "(e.g. train_attribution_bert.py teacher), renormalised")
     w = sub.add_parser("cue-words", help="the word list of PolNeAR train cues (lexicons/polnear_cue_words.txt)")
     w.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "polnear" / "train"))
     w.add_argument("--out", default=str(ROOT / "lib" / "presslens" / "lexicons" / "polnear_cue_words.txt"))
