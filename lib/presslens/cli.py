@@ -23,7 +23,7 @@ ATTRIBUTION_MODELS = ("default", "ensemble", "accurate")
 def _model_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--attribution-model", choices=ATTRIBUTION_MODELS, metavar="MODEL",
                    help="attribution tagger: default (fast, distilled), ensemble, or accurate (fine-tuned "
-                        "MiniLM; +0.03 to +0.04 F1, about ten times slower); sets PRESSLENS_ATTRIBUTION_MODEL")
+                        "MiniLM; +0.03 to +0.04 F1, about twelve times slower); sets PRESSLENS_ATTRIBUTION_MODEL")
 
 
 def build_parser() -> argparse.ArgumentParser:
