@@ -118,8 +118,10 @@ display(HTML(show.attribution_highlights(doc)))
 # verbs in any tense and voice, "according to", attributing nouns such as
 # "statement") to its *source* (who speaks; none for agentless passives) and
 # its *content* (what is attributed). Cues, sources and contents are labelled
-# token by token by a small recurrent tagger trained on the PolNeAR corpus of
-# news attributions (Newell, Margolin & Ruths 2018; train split only) and
+# token by token by a tagger trained on the PolNeAR corpus of news
+# attributions (Newell, Margolin & Ruths 2018; train split only): by default a
+# small recurrent network, with `--attribution-model accurate` a fine-tuned
+# MiniLM transformer averaged with it (the footer names the one that ran), and
 # linked by rules for inverted ("said the minister"), parenthetical and
 # passive constructions; a pronoun source ("They added") is resolved to the
 # source before it. Sources are typed (anonymous, unnamed official, named
