@@ -140,3 +140,14 @@ def test_cli_option_selects_the_attribution_model(monkeypatch, tmp_path):
         assert cues, rows
     finally:
         sourcing.default_model.cache_clear()
+
+
+def test_accurate_model_refuses_another_base_model(monkeypatch):
+    """The file holds differences from one base: another base's weights must not load silently."""
+    import presslens.attribution_bert as ab
+
+    if not ab.MODEL_PATH.is_file():
+        pytest.skip(f"{ab.MODEL_PATH} is not shipped")
+    monkeypatch.setattr(ab, "base_minilm_sha256", lambda: "0" * 64)
+    with pytest.raises(ValueError, match="other weights"):
+        ab.BertTagger.load()

