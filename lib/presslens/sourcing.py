@@ -67,6 +67,7 @@ from .spans import Document
 from .text import is_word, normalise_same_length
 
 if TYPE_CHECKING:
+    from .attribution_bert import AveragedTagger
     from .parties import PartyConfig
 
 __all__ = [
@@ -728,7 +729,7 @@ def _role_extras(seq: Seq, roles: Sequence[str]) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble":
+def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble | AveragedTagger":
     """The shipped model (loaded once): the joint recurrent tagger where it
     is shipped, else the perceptron pair.
 
@@ -762,7 +763,7 @@ def _is_rnn_file(path: str | Path) -> bool:
         return RNN_FORMAT.encode() in fh.read(64)
 
 
-def tag_sequences(model: "AttributionModel | RnnTagger | RnnEnsemble", seqs: list[Seq]) -> list[tuple[list[Span], list[Span], list[Span]]]:
+def tag_sequences(model: "AttributionModel | RnnTagger | RnnEnsemble | AveragedTagger", seqs: list[Seq]) -> list[tuple[list[Span], list[Span], list[Span]]]:
     """Token ranges of cues, sources and contents of every sequence."""
     if not isinstance(model, AttributionModel):  # the recurrent and transformer taggers
         return [split_labels(labels) for labels in model.tag(seqs)]
