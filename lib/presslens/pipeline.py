@@ -107,7 +107,8 @@ def tune_allocator() -> None:
     serves each from fresh ``mmap`` pages (or trims the heap after it is
     freed), so every batch faults its pages in again: on 1,000 PolNeAR
     articles 390,000 minor page faults and about a tenth of the run in
-    system time, against 84,000 with these settings (peak memory +10%).
+    system time, against 87,000 with these settings (peak memory 10-25%
+    higher: freed memory stays with the process).
     The results are the same; only where memory comes from changes.
     Once per process, Linux with glibc only; elsewhere it does nothing.
     """

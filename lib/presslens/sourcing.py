@@ -85,8 +85,8 @@ MODEL_PATH: Path = Path(__file__).resolve().parent / "models" / "attribution_per
 RNN_PATH: Path = Path(__file__).resolve().parent / "models" / "attribution_rnn.bin.gz"
 #: The default tagger: one network distilled from the ensemble below (see ``models/attribution_rnn.md``).
 RNN_PATHS: tuple[Path, ...] = (RNN_PATH,)
-#: Three taggers whose average is the distilled one's teacher; about 0.01-0.02
-#: F1 better and three times slower (``PRESSLENS_ATTRIBUTION_MODEL=ensemble``).
+#: Three taggers whose average is one of the distilled one's two teachers; as
+#: accurate and three times slower (``PRESSLENS_ATTRIBUTION_MODEL=ensemble``).
 ENSEMBLE_PATHS: tuple[Path, ...] = tuple(RNN_PATH.parent / "ensemble" / n for n in (
     "attribution_rnn_large.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz"))
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")
@@ -734,8 +734,8 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble | AveragedTag
     is shipped, else the perceptron pair.
 
     ``PRESSLENS_ATTRIBUTION_MODEL=ensemble`` takes the three-network
-    ensemble the default was distilled from instead (slower, slightly more
-    accurate: see ``models/attribution_rnn.md``);
+    ensemble, one of the two teachers the default was distilled from, instead
+    (three times slower, as accurate: see ``models/attribution_rnn.md``);
     ``PRESSLENS_ATTRIBUTION_MODEL=accurate`` the fine-tuned MiniLM
     transformer (most accurate, far slower: ``models/attribution_bert.md``); any other value names
     model files (either format; several recurrent ones separated by ``:``

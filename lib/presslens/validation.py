@@ -44,9 +44,11 @@ def validation_sentence(measure: str, path: str | Path | None = None) -> str:
 
         model = model_choice()
         if model != "default":
-            card = {"accurate": "attribution_bert.md", "ensemble": "attribution_rnn.md"}.get(model, "the model's own card")
+            card = {"accurate": "attribution_bert.md", "ensemble": "attribution_rnn.md"}.get(model)
+            where = (f"its validation figures are in `lib/presslens/models/{card}`" if card else
+                     "measure its accuracy with `presslens evaluate attribution`")
             return (f"This run used the attribution model `{model}` (`PRESSLENS_ATTRIBUTION_MODEL`), not the default "
-                    f"one: its validation figures are in `lib/presslens/models/{card}`. " + WHERE)
+                    f"one: {where}. " + WHERE)
         return (f"Validation on PolNeAR dev ({fig['n_docs']} annotated articles), overlap F1: cue "
                 f"**{fig['cue_f1']:.3f}**, source **{fig['source_f1']:.3f}**, content **{fig['content_f1']:.3f}** "
                 f"(exact: {fig['cue_exact_f1']:.3f} / {fig['source_exact_f1']:.3f} / {fig['content_exact_f1']:.3f}); "
