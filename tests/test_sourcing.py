@@ -279,3 +279,14 @@ def test_a_tagged_cue_needs_a_word_cues_are_made_of():
     assert _known_cue(s, (1, 2)) and _known_cue(s, (3, 5))
     s = seq(["according", "to", "sources"], ["VBG", "TO", "NNS"])
     assert _known_cue(s, (0, 2))
+
+
+def test_participial_cue_takes_the_subject_of_its_clause():
+    """"X denied ..., insisting that ...": who insists is X, not an agentless source."""
+    doc = _annotate("Talks resume\n\nThe ministry later denied the reports, insisting in a statement that its "
+                    "position had not changed.\n\nThe minister said talks went well, adding that a deal was near.")
+    parts = _parts(doc)
+    for word, source in (("insisting", "The ministry"), ("adding", "The minister")):
+        hits = [r for r in parts if r["cue_text"] and r["cue_text"].startswith(word)]
+        assert hits, [r["cue_text"] for r in parts]
+        assert hits[0]["source_text"] == source

@@ -1060,6 +1060,21 @@ def _join_contents(seq: Seq, cue: Span, src: Span | None, cons: list[Span], rest
     return lo, hi
 
 
+def _participle_subject(seq: Seq, cue: Span, last_source: tuple[Span, int] | None) -> Span | None:
+    """The source of a participial cue: the subject of the clause it hangs on.
+
+    "The ministry denied the reports, insisting in a statement that ...":
+    "insisting" has no subject of its own; who insists is the source of the
+    attribution before it in the same sentence. None unless the cue starts
+    with a present participle right after a comma and that source precedes it.
+    """
+    a = cue[0]
+    if last_source is None or a == 0 or seq.tags[a] != "VBG" or seq.words[a - 1] != ",":
+        return None
+    src, sent = last_source
+    return src if sent == seq.sent[a] and src[1] <= a else None
+
+
 def _trim_cue(seq: Seq, cue: Span) -> Span:
     """Drop leading adverbs from a cue ("further indicated" -> "indicated"):
     the adverb qualifies the reporting act but is not the cue itself."""
@@ -1358,12 +1373,17 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
         cues = [_trim_cue(seq, c) for c in cues]
         tagged = set(cues)
         cues = _rule_cues(seq, cues)
+        last_source: tuple[Span, int] | None = None  # the latest source of this paragraph and its sentence
         for cue, src, con in _link(seq, cues, sources, contents):
             if cue is not None and cue in tagged and not _known_cue(seq, cue):
                 continue  # the tagger's cue has no word ever seen in a cue: the relation goes with it
             if cue is not None:
                 src, con = _constructions(seq, cue, src, con, fill=cue not in tagged)
                 con = _complete_content(seq, cue, con)
+                if src is None and con is not None:
+                    src = _participle_subject(seq, cue, last_source)
+                if src is not None:
+                    last_source = (src, seq.sent[cue[0]])
             if src is None and con is None:
                 continue  # a bare cue ("is expected") with nothing attributed
             def chars(sp: Span | None) -> Span | None:
