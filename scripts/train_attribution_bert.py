@@ -117,6 +117,7 @@ def train(args: argparse.Namespace) -> None:
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     groups = [order[i:i + args.batch] for i in range(0, len(order), args.batch)]
     t0 = time.time()
+    net.train()  # from_pretrained returns the model in eval mode: dropout would stay off
     for epoch in range(args.epochs):
         random.shuffle(groups)
         total = 0.0
