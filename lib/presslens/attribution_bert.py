@@ -30,15 +30,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attribution_rnn import LABELS, _viterbi_many, allowed_transitions
-from .encoder import Encoder, apply_deltas, base_minilm, base_minilm_sha256, batch_ids, chunk_words
+from .encoder import Encoder, apply_deltas, base_minilm, base_minilm_sha256, batch_ids, word_chunks
 
 if TYPE_CHECKING:
     from .sourcing import Seq
 
 FORMAT = "presslens-attribution-bert"
 MODEL_PATH = Path(__file__).parent / "models" / "attribution_bert.bin.gz"
-#: Pieces kept of one word (a long URL would otherwise fill a chunk).
-MAX_WORD_PIECES = 16
 
 
 class BertTagger:
@@ -83,12 +81,7 @@ class BertTagger:
         out = np.zeros((int(offs[-1]), len(LABELS)), dtype=np.float32)
         chunks = []  # (row offset of the chunk's first word, pieces, first-piece positions)
         for k, seq in enumerate(seqs):
-            pieces = [(self.wordpiece.ids(f) or [self.unk_id])[:MAX_WORD_PIECES] for f in seq.forms]
-            for lo, hi in chunk_words(pieces, seq.sent, self.max_pieces):
-                flat, first = [], []
-                for w in range(lo, hi):
-                    first.append(len(flat) + 1)  # +1: [CLS]
-                    flat.extend(pieces[w])
+            for lo, flat, first in word_chunks(self.wordpiece, seq.forms, seq.sent, self.max_pieces):
                 chunks.append((int(offs[k]) + lo, flat, first))
         order = sorted(range(len(chunks)), key=lambda i: len(chunks[i][1]))
         for a in range(0, len(order), batch):

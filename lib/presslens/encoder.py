@@ -143,15 +143,22 @@ def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
 
 def apply_deltas(base: Mapping[str, np.ndarray], stored: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Fine-tuned weights from the base ones and a file's arrays: ``NAME.dq``
-    (int8) times ``NAME.ds`` (one scale per row) is added to ``NAME``; any
-    other array replaces the base one of its name."""
+    (int8) times ``NAME.ds`` (one scale per row) is added to ``NAME``, only
+    to the rows ``NAME.dr`` lists when it is present; any other array
+    replaces the base one of its name."""
     out = dict(base)
     for name, value in stored.items():
-        if name.endswith(".ds"):
+        if name.endswith((".ds", ".dr")):
             continue
         if name.endswith(".dq"):
             key = name[:-3]
-            out[key] = (base[key] + value.astype(np.float32) * stored[key + ".ds"]).astype(np.float32)
+            delta = value.astype(np.float32) * stored[key + ".ds"]
+            if key + ".dr" in stored:
+                full = base[key].astype(np.float32)  # a copy: the base weights stay as they are
+                full[stored[key + ".dr"]] += delta
+                out[key] = full
+            else:
+                out[key] = (base[key] + delta).astype(np.float32)
         else:
             out[name] = value.astype(np.float32)
     return out
@@ -301,3 +308,32 @@ def chunk_words(pieces: Sequence[Sequence[int]], sent: Sequence[int], max_pieces
         out.append((lo, hi))
         lo = hi
     return out
+
+
+#: Pieces kept of one word (a long URL would otherwise fill a chunk).
+MAX_WORD_PIECES = 16
+
+
+def word_chunks(wordpiece: WordPiece, forms: Sequence[str], sent: Sequence[int],
+                max_pieces: int) -> list[tuple[int, list[int], list[int]]]:
+    """The encoder inputs of one paragraph's words: for each chunk (see
+    :func:`chunk_words`), its first word, its piece ids (without ``[CLS]``
+    and ``[SEP]``) and the position of each word's first piece counting the
+    ``[CLS]`` that :func:`batch_ids` puts before them. Training and
+    inference cut paragraphs with this one function.
+
+    >>> wp = WordPiece({"[UNK]": 0, "sources": 1, "said": 2, "so": 3})
+    >>> word_chunks(wp, ["Sources", "said", "so"], [0, 0, 0], max_pieces=2)
+    [(0, [1, 2], [1, 2]), (2, [3], [1])]
+    """
+    pieces = [(wordpiece.ids(f) or [wordpiece.unk_id])[:MAX_WORD_PIECES] for f in forms]
+    out = []
+    for lo, hi in chunk_words(pieces, sent, max_pieces):
+        flat: list[int] = []
+        first: list[int] = []
+        for w in range(lo, hi):
+            first.append(len(flat) + 1)
+            flat.extend(pieces[w])
+        out.append((lo, flat, first))
+    return out
+
