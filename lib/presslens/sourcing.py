@@ -1076,12 +1076,21 @@ def _participle_subject(seq: Seq, cue: Span, last_source: tuple[Span, int] | Non
 
 
 def _trim_cue(seq: Seq, cue: Span) -> Span:
-    """Drop leading adverbs from a cue ("further indicated" -> "indicated"):
-    the adverb qualifies the reporting act but is not the cue itself."""
+    """Drop leading connective adverbs from a cue ("further indicated" ->
+    "indicated", "also noted" -> "noted"): they tie the sentence to the one
+    before, not to the reporting act. Adverbs of manner and time stay
+    ("repeatedly said", "publicly denied"): they qualify the act itself."""
     a, b = cue
-    while b - a > 1 and seq.tags[a] in ("RB", "RBR", "RBS") and seq.words[a] not in ("not", "n't", "never"):
+    while b - a > 1 and seq.words[a] in _CONNECTIVES:
         a += 1
     return a, b
+
+
+# The project's gold annotation of the default article leaves "further" and
+# "also" out of its cues; PolNeAR keeps leading adverbs. Trimming only these
+# connectives serves both: on PolNeAR dev it costs 0.003 cue overlap F1
+# against trimming nothing, where trimming every adverb cost 0.016.
+_CONNECTIVES = frozenset({"also", "further", "furthermore", "additionally", "moreover", "likewise"})
 
 
 # ---------------------------------------------------------------------------
@@ -1367,9 +1376,6 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
     para_of_sent = _paragraph_index(doc)
     seqs, tags = tagged if tagged is not None else tag_documents([doc], model)[0]
     for seq, (cues, sources, contents) in zip(seqs, tags):
-        # The project's convention (the default article's gold): a cue
-        # excludes leading adverbs. PolNeAR includes them ("also said"),
-        # which costs about 0.013 cue overlap F1 on its dev split.
         cues = [_trim_cue(seq, c) for c in cues]
         tagged = set(cues)
         cues = _rule_cues(seq, cues)
