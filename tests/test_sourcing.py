@@ -290,3 +290,18 @@ def test_participial_cue_takes_the_subject_of_its_clause():
         hits = [r for r in parts if r["cue_text"] and r["cue_text"].startswith(word)]
         assert hits, [r["cue_text"] for r in parts]
         assert hits[0]["source_text"] == source
+
+
+def test_quotation_signed_with_a_dash_and_a_name():
+    """Readers' voices collected as '"..." ― Name' lines: the dash cues, the name speaks."""
+    text = ("Readers respond\n\nWe asked readers what they thought of the debate.\n\n"
+            "\u201cIt was a waste of an evening.\u201d \u2015 Maria Lopez\n"
+            "\u201cBoth of them dodged the questions.\u201d \u2015 Tom A. Reed.\n\n"
+            "The organisers called it \u201ca success\u201d \u2014 a view few shared.")
+    parts = _parts(_annotate(text))
+    signed = [r for r in parts if r["cue_text"] == "\u2015"]
+    assert [(r["source_text"], r["source_type"]) for r in signed] == [("Maria Lopez", "named_person"),
+                                                                        ("Tom A. Reed", "named_person")]
+    assert signed[0]["content_text"] == "\u201cIt was a waste of an evening.\u201d"
+    # A dash inside a sentence is punctuation, not a signature.
+    assert not any(r["cue_text"] == "\u2014" for r in parts)

@@ -1097,6 +1097,70 @@ _CONNECTIVES = frozenset({"also", "further", "furthermore", "additionally", "mor
 # Rules next to the taggers: lexicon cues and news constructions
 # ---------------------------------------------------------------------------
 
+def _touch(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+_DASHES = {"\u2015", "\u2014", "\u2013", "--"}
+
+
+def _quote_side(seq: Seq, text: str, k: int) -> str | None:
+    """"open", "close" or None (not a double quotation mark) for token ``k``.
+
+    Decided by what the mark touches, as a reader does, and only then by
+    its glyph: typists and taggers get "\u201d" and "``" wrong, but a mark
+    glued to the word after it opens and one glued to the word before closes.
+    """
+    if seq.words[k] != '"':
+        return None
+    glued_before = k > 0 and seq.ends[k - 1] == seq.starts[k]
+    glued_after = k + 1 < len(seq.words) and seq.starts[k + 1] == seq.ends[k]
+    if glued_after != glued_before:
+        return "open" if glued_after else "close"
+    glyph = text[seq.starts[k]]
+    if glyph in "\u201c\u201d":
+        return "open" if glyph == "\u201c" else "close"
+    return "open" if seq.tags[k] == "``" else "close"
+
+
+def _dash_attributions(seq: Seq, text: str) -> list[tuple[Span, Span, Span]]:
+    """Quotations signed with a dash and a name on their own line, the form
+    of epigraphs and collected readers' voices: '"... a disgrace." ― Jane Doe'.
+
+    The dash is the cue, the name the source, the quotation the content
+    (token ranges). Only where the name ends its line, so a dash inside a
+    sentence ('"a disgrace" -- Doe's word') is not taken for a signature.
+    """
+    out = []
+    n = len(seq.words)
+    for i in range(1, n - 1):
+        if seq.words[i] not in _DASHES or _quote_side(seq, text, i - 1) != "close":
+            continue
+        j = i + 1
+        while j < n and j - i <= 6 and seq.tags[j] in ("NNP", "NNPS"):
+            j += 1
+        if j == i + 1 or j - i > 6:
+            continue
+        end = j + 1 if j < n and seq.words[j] == "." else j
+        if end < n and "\n" not in text[seq.ends[end - 1]:seq.starts[end]]:
+            continue
+        # The opening mark, past any quotation quoted inside this one.
+        depth, k = 0, i - 2
+        while k >= 0 and seq.words[k] not in _DASHES:
+            side = _quote_side(seq, text, k)
+            if side == "close":
+                depth += 1
+            elif side == "open":
+                if depth == 0:
+                    break
+                depth -= 1
+            k -= 1
+        if k < 0 or seq.words[k] in _DASHES:
+            continue
+        out.append(((i, i + 1), (i + 1, j), (k, i)))
+    return out
+
+
 @lru_cache(maxsize=1)
 def reporting_verbs() -> frozenset[str]:
     """Stems and forms of ``lexicons/reporting_verbs.yml`` (indexed by token, no regex)."""
@@ -1377,13 +1441,19 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
     seqs, tags = tagged if tagged is not None else tag_documents([doc], model)[0]
     for seq, (cues, sources, contents) in zip(seqs, tags):
         cues = [_trim_cue(seq, c) for c in cues]
+        # A signed quotation is complete as found; what the tagger made of
+        # the same tokens gives way to it.
+        signed = _dash_attributions(seq, doc.text)
+        for triple in signed:
+            cues, sources, contents = ([sp for sp in spans if not any(_touch(sp, t) for t in triple)]
+                                       for spans in (cues, sources, contents))
         tagged = set(cues)
         cues = _rule_cues(seq, cues)
         last_source: tuple[Span, int] | None = None  # the latest source of this paragraph and its sentence
-        for cue, src, con in _link(seq, cues, sources, contents):
+        for cue, src, con in sorted(_link(seq, cues, sources, contents) + signed, key=lambda t: next(sp for sp in t if sp)):
             if cue is not None and cue in tagged and not _known_cue(seq, cue):
                 continue  # the tagger's cue has no word ever seen in a cue: the relation goes with it
-            if cue is not None:
+            if cue is not None and (cue, src, con) not in signed:
                 src, con = _constructions(seq, cue, src, con, fill=cue not in tagged)
                 con = _complete_content(seq, cue, con)
                 if src is None and con is not None:
