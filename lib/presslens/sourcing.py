@@ -1475,10 +1475,14 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
                 rel.cue_word = seq.words[cue[1] - 1]
             rels.append(rel)
     rels.sort(key=lambda r: r.extent)
-    # Nested: the cue lies inside another attribution's content.
+    # Nested: the whole relation lies inside another attribution's content.
+    # A cue inside it whose own source or content reaches out of it ('... the
+    # loophole," she said.') shows the other content overran, not a report
+    # within a report: 27 of the 56 cues the cue-only test flagged on
+    # PolNeAR dev (accurate model) are attributions of their own there.
     for r in rels:
         if r.cue:
-            r.nested = any(o is not r and o.content and o.content[0] <= r.cue[0] and r.cue[1] <= o.content[1]
+            r.nested = any(o is not r and o.content and o.content[0] <= r.extent[0] and r.extent[1] <= o.content[1]
                            for o in rels)
     _type_and_resolve(doc, rels, lex, parties)
     records = []
