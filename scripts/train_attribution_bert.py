@@ -138,6 +138,10 @@ def train(args: argparse.Namespace) -> None:
             if nb % 200 == 0:
                 print(f"epoch {epoch + 1} batch {nb}/{len(groups)} loss {total / nb:.4f} {time.time() - t0:.0f}s", flush=True)
         print(f"epoch {epoch + 1} loss {total / len(groups):.4f} {time.time() - t0:.0f}s", flush=True)
+        if args.export_each and epoch + 1 >= args.export_each and epoch + 1 < args.epochs:
+            # Checkpoints along the way, for choosing the number of epochs on
+            # dev (the learning rate has not yet decayed to zero at these).
+            export(net.state_dict(), args, base, frozen_layers=args.freeze, suffix=f".e{epoch + 1}")
     export(net.state_dict(), args, base, frozen_layers=args.freeze)
 
 
@@ -145,7 +149,8 @@ def train(args: argparse.Namespace) -> None:
 MOVED = 0.005
 
 
-def export(state: dict, args: argparse.Namespace, base: Path, frozen_layers: int, levels: int = 7) -> None:
+def export(state: dict, args: argparse.Namespace, base: Path, frozen_layers: int, levels: int = 7,
+           suffix: str = "") -> None:
     """Write the fine-tuned weights as differences from the base model's, and the output layer.
 
     A matrix's difference is rounded to ``levels`` steps each side of zero
@@ -191,11 +196,15 @@ def export(state: dict, args: argparse.Namespace, base: Path, frozen_layers: int
             "stored": {"delta_levels": levels, "embedding_rows_moved_over": MOVED}}
     buf = io.BytesIO()
     np.savez(buf, **{k: arrays[k] for k in sorted(arrays)})
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
+    out = Path(args.out)
+    if suffix:
+        out = out.with_name(out.name.removesuffix(".bin.gz") + suffix + ".bin.gz")
+        meta["trained"]["after_epoch"] = int(suffix.removeprefix(".e"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write((json.dumps(meta, sort_keys=True) + "\n").encode())
         fh.write(buf.getvalue())
-    print(f"{len(arrays)} arrays -> {args.out}")
+    print(f"{len(arrays)} arrays -> {out}", flush=True)
 
 
 def teacher(args: argparse.Namespace) -> None:
@@ -278,6 +287,8 @@ def main() -> None:
     t.add_argument("--freeze", type=int, default=0, help="keep the embeddings and the first N layers as in the base model")
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--export-each", type=int, default=0, metavar="N",
+                   help="also write the model after each epoch from the N-th on (OUT with .eN before .bin.gz)")
     k = sub.add_parser("teacher")
     k.add_argument("--model", required=True)
     k.add_argument("--data", required=True)
