@@ -190,15 +190,15 @@ def test_polnear_dev_bars():
     """PolNeAR dev (84 articles): overlap F1 of cue, source and content.
 
     The issue asks for 0.80 / 0.75 / 0.70; the test guards what the shipped
-    distilled model reaches (0.725 / 0.774 / 0.726) so that it cannot
+    distilled model reaches (0.757 / 0.789 / 0.734) so that it cannot
     silently get worse (see the README)."""
     from presslens.evaluate.attribution import run
 
     dev = shared_path("data", "polnear", "dev")
     result = run([str(dev)])
-    assert result["cue"]["overlap"]["f1"] >= 0.715
-    assert result["source"]["overlap"]["f1"] >= 0.765
-    assert result["content"]["overlap"]["f1"] >= 0.72
+    assert result["cue"]["overlap"]["f1"] >= 0.75
+    assert result["source"]["overlap"]["f1"] >= 0.78
+    assert result["content"]["overlap"]["f1"] >= 0.725
     assert result["content_share"]["pearson_r"] >= 0.92
     assert result["content_share"]["n_docs"] >= 84
 
