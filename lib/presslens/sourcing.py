@@ -27,8 +27,10 @@ PolNeAR: reporting verbs of ``lexicons/reporting_verbs.yml`` followed by
 and the word orders of "according to X, ...", "..., said the minister" and
 "..., he said, ...".
 
-Conventions: a cue excludes leading adverbs ("further indicated" ->
-"indicated"); a content interrupted by its cue and source is their envelope
+Conventions: a cue excludes leading connectives ("further indicated" ->
+"indicated", "also noted" -> "noted") but keeps adverbs of manner and time
+("repeatedly denied"); a quotation signed with a dash and a name on its own
+line ('"..." ― Jane Doe') is an attribution with the dash as cue; a content interrupted by its cue and source is their envelope
 (as PolNeAR's discontinuous contents are scored); a content no cue was found
 for (a quotation running on) is kept with cue and source None, and counts in
 the content share but not as an attribution in :func:`sourcing_measures`.
