@@ -1482,10 +1482,11 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
     # loophole," she said.') shows the other content overran, not a report
     # within a report: 27 of the 56 cues the cue-only test flagged on
     # PolNeAR dev (accurate model) are attributions of their own there.
+    contents = [(o, o.content) for o in rels if o.content]
     for r in rels:
         if r.cue:
-            r.nested = any(o is not r and o.content and o.content[0] <= r.extent[0] and r.extent[1] <= o.content[1]
-                           for o in rels)
+            lo, hi = r.extent
+            r.nested = any(o is not r and c[0] <= lo and hi <= c[1] for o, c in contents)
     _type_and_resolve(doc, rels, lex, parties)
     records = []
     for r in rels:
