@@ -1146,21 +1146,28 @@ def _dash_attributions(seq: Seq, text: str) -> list[tuple[Span, Span, Span]]:
         end = j + 1 if j < n and seq.words[j] == "." else j
         if end < n and "\n" not in text[seq.ends[end - 1]:seq.starts[end]]:
             continue
-        # The opening mark, past any quotation quoted inside this one.
-        depth, k = 0, i - 2
-        while k >= 0 and seq.words[k] not in _DASHES:
-            side = _quote_side(seq, text, k)
-            if side == "close":
-                depth += 1
-            elif side == "open":
-                if depth == 0:
-                    break
-                depth -= 1
-            k -= 1
-        if k < 0 or seq.words[k] in _DASHES:
-            continue
-        out.append(((i, i + 1), (i + 1, j), (k, i)))
+        k = _opening_quote(seq, text, i - 1)
+        if k is not None:
+            out.append(((i, i + 1), (i + 1, j), (k, i)))
     return out
+
+
+def _opening_quote(seq: Seq, text: str, close: int) -> int | None:
+    """The mark opening the quotation closed at token ``close``, past any
+    quotation quoted inside it; None if a dash (an earlier signature) or
+    the paragraph's start comes first."""
+    depth = 0
+    for k in range(close - 1, -1, -1):
+        if seq.words[k] in _DASHES:
+            return None
+        side = _quote_side(seq, text, k)
+        if side == "close":
+            depth += 1
+        elif side == "open":
+            if depth == 0:
+                return k
+            depth -= 1
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -1340,7 +1347,7 @@ def _constructions(seq: Seq, cue: Span, src: Span | None, con: Span | None,
     passive = seq.tags[b - 1] == "VBN" and words[a] in ("is", "was", "were", "are", "be", "been", "being")
     if passive and src and src[1] - src[0] == 1 and words[src[0]] == "it":
         return None, con  # "it was reported that ...": agentless, "it" is no source
-    if orig and con and orig != con and orig[0] < con[1] and con[0] < orig[1]:
+    if orig and con and orig != con and _touch(orig, con):
         # The model saw the quotation start earlier or go on: keep the envelope.
         con = (min(con[0], orig[0]), max(con[1], orig[1]))
     # Still missing: subject before the verb, "that" clause after it.
@@ -1446,6 +1453,7 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
         # A signed quotation is complete as found; what the tagger made of
         # the same tokens gives way to it.
         signed = _dash_attributions(seq, doc.text)
+        signed_cues = {cue for cue, _, _ in signed}
         for triple in signed:
             cues, sources, contents = ([sp for sp in spans if not any(_touch(sp, t) for t in triple)]
                                        for spans in (cues, sources, contents))
@@ -1455,7 +1463,7 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
         for cue, src, con in sorted(_link(seq, cues, sources, contents) + signed, key=lambda t: next(sp for sp in t if sp)):
             if cue is not None and cue in tagged and not _known_cue(seq, cue):
                 continue  # the tagger's cue has no word ever seen in a cue: the relation goes with it
-            if cue is not None and (cue, src, con) not in signed:
+            if cue is not None and cue not in signed_cues:
                 src, con = _constructions(seq, cue, src, con, fill=cue not in tagged)
                 con = _complete_content(seq, cue, con)
                 if src is None and con is not None:
