@@ -23,29 +23,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from presslens.evaluate.attribution import brat_pairs, read_brat  # noqa: E402
+from presslens.evaluate.attribution import gold_paragraphs  # noqa: E402
 from presslens.sourcing import (  # noqa: E402
     MODEL_PATH, AttributionModel, ChainPerceptron, base_features, cue_features, cue_labels,
-    decode_bio, doc_sequences, role_features, role_labels,
+    decode_bio, role_features, role_labels,
 )
-from presslens.spans import Document  # noqa: E402
-from presslens.text import segment  # noqa: E402
 
 
 def load(folder: Path):
     """Paragraph sequences with gold spans, one entry per (text, annotation) pair."""
     out = []
-    seen: dict[Path, list] = {}
-    for txt, ann in brat_pairs(folder):
-        text = txt.read_text(encoding="utf-8")
-        gold = read_brat(ann, text)
-        if txt not in seen:
-            seen[txt] = doc_sequences(segment(Document(txt.stem, text)))
-        for seq in seen[txt]:
-            seq.feats = base_features(seq)
-            lo, hi = seq.starts[0], seq.ends[-1]
-            inside = {r: [sp for sp in gold[r] if sp[0] < hi and sp[1] > lo] for r in gold}
-            out.append((txt.stem, seq, cue_labels(seq, inside["cue"]), role_labels(seq, inside["source"], inside["content"])))
+    for txt, seq, gold in gold_paragraphs(folder):
+        seq.feats = base_features(seq)
+        out.append((txt.stem, seq, cue_labels(seq, gold["cue"]), role_labels(seq, gold["source"], gold["content"])))
     return out
 
 

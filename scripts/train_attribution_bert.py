@@ -40,28 +40,19 @@ LABELS = ("O", "B-Q", "I-Q", "B-S", "I-S", "B-C", "I-C")
 
 def prepare(args: argparse.Namespace) -> None:
     from presslens.attribution_rnn import joint_labels
-    from presslens.evaluate.attribution import brat_pairs, read_brat
-    from presslens.sourcing import doc_sequences
-    from presslens.spans import Document
-    from presslens.text import segment
+    from presslens.evaluate.attribution import gold_paragraphs
 
-    cache: dict[Path, list] = {}
+    texts = set()
     n = 0
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as out:
-        for txt, ann in brat_pairs(args.data / args.split):
-            text = txt.read_text(encoding="utf-8")
-            if txt not in cache:
-                cache[txt] = doc_sequences(segment(Document(txt.stem, text)))
-            gold = read_brat(ann, text)
-            for seq in cache[txt]:
-                lo, hi = seq.starts[0], seq.ends[-1]
-                inside = {r: [sp for sp in gold[r] if sp[0] < hi and sp[1] > lo] for r in gold}
-                labels = joint_labels(seq, inside["cue"], inside["source"], inside["content"])
-                out.write(json.dumps({"doc": txt.stem, "start": lo, "forms": seq.forms, "sent": seq.sent,
-                                      "labels": labels}) + "\n")
-                n += 1
-    print(f"{n} paragraphs from {len(cache)} texts -> {args.out}")
+        for txt, seq, gold in gold_paragraphs(args.data / args.split):
+            texts.add(txt)
+            labels = joint_labels(seq, gold["cue"], gold["source"], gold["content"])
+            out.write(json.dumps({"doc": txt.stem, "start": seq.starts[0], "forms": seq.forms, "sent": seq.sent,
+                                  "labels": labels}) + "\n")
+            n += 1
+    print(f"{n} paragraphs from {len(texts)} texts -> {args.out}")
 
 
 def train(args: argparse.Namespace) -> None:
@@ -141,7 +132,7 @@ def train(args: argparse.Namespace) -> None:
         if args.export_each and epoch + 1 >= args.export_each and epoch + 1 < args.epochs:
             # Checkpoints along the way, for choosing the number of epochs on
             # dev (the learning rate has not yet decayed to zero at these).
-            export(net.state_dict(), args, base, frozen_layers=args.freeze, suffix=f".e{epoch + 1}")
+            export(net.state_dict(), args, base, frozen_layers=args.freeze, after_epoch=epoch + 1)
     export(net.state_dict(), args, base, frozen_layers=args.freeze)
 
 
@@ -150,7 +141,7 @@ MOVED = 0.005
 
 
 def export(state: dict, args: argparse.Namespace, base: Path, frozen_layers: int, levels: int = 7,
-           suffix: str = "") -> None:
+           after_epoch: int | None = None) -> None:
     """Write the fine-tuned weights as differences from the base model's, and the output layer.
 
     A matrix's difference is rounded to ``levels`` steps each side of zero
@@ -197,9 +188,9 @@ def export(state: dict, args: argparse.Namespace, base: Path, frozen_layers: int
     buf = io.BytesIO()
     np.savez(buf, **{k: arrays[k] for k in sorted(arrays)})
     out = Path(args.out)
-    if suffix:
-        out = out.with_name(out.name.removesuffix(".bin.gz") + suffix + ".bin.gz")
-        meta["trained"]["after_epoch"] = int(suffix.removeprefix(".e"))
+    if after_epoch is not None:  # a checkpoint along the way: OUT.eN.bin.gz
+        out = out.with_name(out.name.removesuffix(".bin.gz") + f".e{after_epoch}.bin.gz")
+        meta["trained"]["after_epoch"] = after_epoch
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write((json.dumps(meta, sort_keys=True) + "\n").encode())

@@ -40,24 +40,15 @@ COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
 def prepare(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT / "lib"))
     from presslens.attribution_rnn import PAD, UNK, encode, joint_labels, token_strings
-    from presslens.evaluate.attribution import brat_pairs, read_brat
-    from presslens.sourcing import doc_sequences
-    from presslens.spans import Document
-    from presslens.text import segment
+    from presslens.evaluate.attribution import gold_paragraphs
 
     t0 = time.time()
+    texts = set()
     items = []  # (seq, labels)
-    cache: dict[Path, list] = {}
-    for txt, ann in brat_pairs(args.data):
-        text = txt.read_text(encoding="utf-8")
-        gold = read_brat(ann, text)
-        if txt not in cache:
-            cache[txt] = doc_sequences(segment(Document(txt.stem, text)))
-        for seq in cache[txt]:
-            lo, hi = seq.starts[0], seq.ends[-1]
-            inside = {r: [sp for sp in gold[r] if sp[0] < hi and sp[1] > lo] for r in gold}
-            items.append((seq, joint_labels(seq, inside["cue"], inside["source"], inside["content"])))
-    print(f"{len(items)} paragraphs from {len(cache)} texts in {time.time() - t0:.0f}s", flush=True)
+    for txt, seq, gold in gold_paragraphs(args.data):
+        texts.add(txt)
+        items.append((seq, joint_labels(seq, gold["cue"], gold["source"], gold["content"])))
+    print(f"{len(items)} paragraphs from {len(texts)} texts in {time.time() - t0:.0f}s", flush=True)
     counts: list[dict[str, int]] = [{} for _ in COLUMNS[:5]]
     for seq, _ in items:
         for row in token_strings(seq):
@@ -76,6 +67,12 @@ def prepare(args: argparse.Namespace) -> None:
     np.savez_compressed(args.out, X=X, Y=Y, lengths=lengths,
                         vocab=np.frombuffer(json.dumps(vocab, sort_keys=True).encode("utf-8"), dtype=np.uint8))
     print(f"{len(Y)} tokens, vocab sizes {[len(vocab[c]) for c in COLUMNS[:5]]} -> {args.out}", flush=True)
+
+
+def _log_normalise(z: np.ndarray) -> np.ndarray:
+    """Rows of scores as log-probabilities (an average of log-probabilities no longer sums to one)."""
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
 def teacher(args: argparse.Namespace) -> None:
@@ -99,16 +96,12 @@ def teacher(args: argparse.Namespace) -> None:
         b = min(a + 256, len(lengths))
         seqs = [X[offs[i]:offs[i + 1]] for i in range(a, b)]
         _, Z = _forward(ens.members, [seqs] * len(ens.members))
-        mean = np.mean(Z, axis=0)
-        mean -= mean.max(axis=1, keepdims=True)
-        out[offs[a]:offs[b]] = mean - np.log(np.exp(mean).sum(axis=1, keepdims=True))
+        out[offs[a]:offs[b]] = _log_normalise(np.mean(Z, axis=0))
     if args.mix:
         other = np.load(args.mix)["logp"]
         if other.shape != out.shape:
             sys.exit(f"{args.mix}: {other.shape[0]} tokens, the prepared data {out.shape[0]}")
-        mean = (out + other) / 2
-        mean -= mean.max(axis=1, keepdims=True)
-        out = (mean - np.log(np.exp(mean).sum(axis=1, keepdims=True))).astype(np.float32)
+        out = _log_normalise((out + other) / 2).astype(np.float32)
     np.savez_compressed(args.out, logp=out)
     print(f"teacher log-probabilities of {len(out)} tokens -> {args.out}", flush=True)
 

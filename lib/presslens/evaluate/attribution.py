@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import match_spans
+
+if TYPE_CHECKING:
+    from ..sourcing import Seq
 
 Span = tuple[int, int]
 ROLES = ("cue", "source", "content")
@@ -87,6 +91,28 @@ def brat_pairs(folder: str | Path) -> list[tuple[Path, Path]]:
         for ann in by_stem.get(txt.stem, []):
             pairs.append((txt, ann))
     return pairs
+
+
+def gold_paragraphs(folder: str | Path) -> Iterator[tuple[Path, "Seq", dict[str, list[Span]]]]:
+    """``(text path, paragraph, gold spans touching it by role)`` for every
+    paragraph of a BRAT folder, once per annotation: what the attribution
+    taggers' training scripts turn into labels (``scripts/train_attribution*.py``).
+
+    Each text is segmented once however many annotations it has.
+    """
+    from ..sourcing import doc_sequences
+    from ..spans import Document
+    from ..text import segment
+
+    cache: dict[Path, list] = {}
+    for txt, ann in brat_pairs(folder):
+        text = txt.read_text(encoding="utf-8")
+        gold = read_brat(ann, text)
+        if txt not in cache:
+            cache[txt] = doc_sequences(segment(Document(txt.stem, text)))
+        for seq in cache[txt]:
+            lo, hi = seq.starts[0], seq.ends[-1]
+            yield txt, seq, {r: [sp for sp in gold[r] if sp[0] < hi and sp[1] > lo] for r in gold}
 
 
 def content_share(text: str, spans: Iterable[Span]) -> float:
