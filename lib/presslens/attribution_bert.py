@@ -60,9 +60,11 @@ class BertTagger:
         self.meta = meta
         self.max_pieces = int(meta.get("max_pieces", 200))
         self.trans = np.where(allowed_transitions(), 0.0, -1e9)
-        # BERT's vocabularies name the boundary pieces [CLS]/[SEP], MPNet's <s>/</s>.
-        self.cls_id = wordpiece.vocab["[CLS]" if "[CLS]" in wordpiece.vocab else "<s>"]
-        self.sep_id = wordpiece.vocab["[SEP]" if "[SEP]" in wordpiece.vocab else "</s>"]
+        # MPNet was trained with <s> and </s> around a text (its vocabulary
+        # also holds BERT's unused [CLS] and [SEP]).
+        cls_piece, sep_piece = ("<s>", "</s>") if encoder.kind == "mpnet" else ("[CLS]", "[SEP]")
+        self.cls_id = wordpiece.vocab[cls_piece]
+        self.sep_id = wordpiece.vocab[sep_piece]
         self.unk_id = wordpiece.unk_id
 
     @classmethod
@@ -149,3 +151,21 @@ def accurate_model() -> AveragedTagger:
 
     return AveragedTagger([BertTagger.load(), RnnEnsemble.load(RNN_PATHS)])
 
+
+def mpnet_model() -> AveragedTagger:
+    """The fine-tuned MPNet tagger averaged with the MiniLM and recurrent ones (``PRESSLENS_ATTRIBUTION_MODEL=mpnet``).
+
+    Needs the MPNet base weights (``python3 tasks.py setup --mpnet``); see
+    ``models/attribution_mpnet.md``.
+    """
+    from .attribution_rnn import RnnEnsemble
+    from .errors import PresslensError
+    from .sourcing import RNN_PATHS
+
+    if not MPNET_MODEL_PATH.is_file():
+        raise PresslensError(f"{MPNET_MODEL_PATH} is not shipped in this installation")
+    try:
+        members = [BertTagger.load(MPNET_MODEL_PATH), BertTagger.load(), RnnEnsemble.load(RNN_PATHS)]
+    except FileNotFoundError as exc:  # the optional base packages
+        raise PresslensError(f"attribution model mpnet: {exc}") from exc
+    return AveragedTagger(members)

@@ -54,7 +54,8 @@ PAD, UNK = 0, 1
 
 def model_choice() -> str:
     """Which attribution model a run uses: ``"default"`` (the distilled tagger),
-    ``"ensemble"``, ``"accurate"`` (the MiniLM transformer), or model files, as ``PRESSLENS_ATTRIBUTION_MODEL`` says
+    ``"ensemble"``, ``"accurate"`` (the MiniLM transformer), ``"mpnet"`` (MPNet with both), or model files, as
+    ``PRESSLENS_ATTRIBUTION_MODEL`` says
     (read by ``presslens.sourcing.default_model``; recorded in report
     provenance and corpus manifests)."""
     return os.environ.get(MODEL_ENV) or "default"

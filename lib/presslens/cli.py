@@ -17,13 +17,15 @@ from .errors import PresslensError
 
 EXIT_USAGE = 2
 #: Choices of ``--attribution-model`` (``PRESSLENS_ATTRIBUTION_MODEL``; model files are for experiments, by variable).
-ATTRIBUTION_MODELS = ("default", "ensemble", "accurate")
+ATTRIBUTION_MODELS = ("default", "ensemble", "accurate", "mpnet")
 
 
 def _model_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--attribution-model", choices=ATTRIBUTION_MODELS, metavar="MODEL",
-                   help="attribution tagger: default (fast, distilled), ensemble, or accurate (fine-tuned "
-                        "MiniLM; +0.03 to +0.04 F1, about twelve times slower); sets PRESSLENS_ATTRIBUTION_MODEL")
+                   help="attribution tagger: default (fast, distilled), ensemble, accurate (fine-tuned "
+                        "MiniLM; +0.03 to +0.04 F1, about twelve times slower) or mpnet (fine-tuned MPNet with "
+                        "both; most accurate, slowest, needs python3 tasks.py setup --mpnet); "
+                        "sets PRESSLENS_ATTRIBUTION_MODEL")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -739,7 +739,10 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble | AveragedTag
     ensemble, one of the two teachers the default was distilled from, instead
     (three times slower, as accurate: see ``models/attribution_rnn.md``);
     ``PRESSLENS_ATTRIBUTION_MODEL=accurate`` the fine-tuned MiniLM
-    transformer (most accurate, far slower: ``models/attribution_bert.md``); any other value names
+    transformer (far slower: ``models/attribution_bert.md``);
+    ``PRESSLENS_ATTRIBUTION_MODEL=mpnet`` the fine-tuned MPNet transformer
+    averaged with both (most accurate, slowest, needs the optional MPNet base
+    packages: ``models/attribution_mpnet.md``); any other value names
     model files (either format; several recurrent ones separated by ``:``
     are averaged), for experiments."""
     spec = model_choice()
@@ -749,6 +752,10 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble | AveragedTag
         from .attribution_bert import accurate_model
 
         return accurate_model()
+    if spec == "mpnet":
+        from .attribution_bert import mpnet_model
+
+        return mpnet_model()
     if spec != "default":
         paths = spec.split(os.pathsep)
         if len(paths) > 1:

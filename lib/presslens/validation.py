@@ -44,7 +44,8 @@ def validation_sentence(measure: str, path: str | Path | None = None) -> str:
 
         model = model_choice()
         if model != "default":
-            card = {"accurate": "attribution_bert.md", "ensemble": "attribution_rnn.md"}.get(model)
+            card = {"accurate": "attribution_bert.md", "mpnet": "attribution_mpnet.md",
+                    "ensemble": "attribution_rnn.md"}.get(model)
             where = (f"its validation figures are in `lib/presslens/models/{card}`" if card else
                      "measure its accuracy with `presslens evaluate attribution`")
             return (f"This run used the attribution model `{model}` (`PRESSLENS_ATTRIBUTION_MODEL`), not the default "
