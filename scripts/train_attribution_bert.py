@@ -178,6 +178,8 @@ def train(args: argparse.Namespace) -> None:
             if nb % 200 == 0:
                 print(f"epoch {epoch + 1} batch {nb}/{len(groups)} loss {total / nb:.4f} {time.time() - t0:.0f}s", flush=True)
         print(f"epoch {epoch + 1} loss {total / len(groups):.4f} {time.time() - t0:.0f}s", flush=True)
+        if args.save_checkpoints:  # the float32 state, for `export` with other storage settings
+            torch.save(net.state_dict(), Path(args.out).with_suffix("").with_suffix(f".e{epoch + 1}.pt"))
         if args.export_each and epoch + 1 >= args.export_each and epoch + 1 < args.epochs:
             # Checkpoints along the way, for choosing the number of epochs on
             # dev (the learning rate has not yet decayed to zero at these).
@@ -187,6 +189,13 @@ def train(args: argparse.Namespace) -> None:
 
 #: An embedding row counts as moved by training when its difference exceeds this share of its length.
 MOVED = 0.005
+
+
+def _rows_int8(d: np.ndarray, levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """``d`` rounded to ``levels`` steps each side of zero, as int8 with one float32 scale per row."""
+    scale = (np.abs(d).max(axis=1, keepdims=True) / levels).astype(np.float32)
+    scale[scale == 0] = 1.0
+    return np.round(d / scale).astype(np.int8), scale
 
 
 def export(state: dict, args: argparse.Namespace, base: Base, frozen_layers: int, levels: int = 7,
@@ -200,7 +209,13 @@ def export(state: dict, args: argparse.Namespace, base: Base, frozen_layers: int
     never seen in PolNeAR train) differ from the base by weight decay
     alone, 0.15% of their length. 9 MB instead of 42 MB for fp16 weights;
     on PolNeAR dev 7 levels score as int8 (127) did within 0.001 F1.
+
+    With ``args.delta_rank`` R, each encoder matrix's difference is kept
+    as its best rank-R approximation instead (truncated SVD; both factors
+    int8 with 127 steps): MPNet's differences take 38 MB at 7 levels, 10 MB
+    at rank 64 (``models/attribution_mpnet.md`` gives what that costs).
     """
+    rank = getattr(args, "delta_rank", 0) or 0
     arrays = {}
     for name, value in state.items():
         a = value.detach().cpu().numpy().astype(np.float32)
@@ -220,17 +235,21 @@ def export(state: dict, args: argparse.Namespace, base: Base, frozen_layers: int
                 moved = np.linalg.norm(d, axis=1) > MOVED * np.linalg.norm(b, axis=1)
                 arrays[name + ".dr"] = np.flatnonzero(moved).astype(np.int32)
                 d = d[moved]
-            scale = (np.abs(d).max(axis=1, keepdims=True) / levels).astype(np.float32)
-            scale[scale == 0] = 1.0
-            arrays[name + ".dq"] = np.round(d / scale).astype(np.int8)
-            arrays[name + ".ds"] = scale
+            if rank and name.startswith("bert.encoder.layer.") and min(d.shape) > rank:
+                u, sv, vt = np.linalg.svd(d, full_matrices=False)
+                arrays[name + ".ua"], arrays[name + ".us"] = _rows_int8(u[:, :rank] * sv[:rank], 127)
+                arrays[name + ".va"], arrays[name + ".vs"] = _rows_int8(vt[:rank], 127)
+                continue
+            arrays[name + ".dq"], arrays[name + ".ds"] = _rows_int8(d, levels)
         else:
             arrays[name] = a.astype(np.float16)
     meta = {"format": "presslens-attribution-bert", "labels": list(LABELS), "max_pieces": args.max_pieces,
             "base": base.name, "base_sha256": base.sha256,
-            "trained": {"data": "PolNeAR train", "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
-                        "frozen_layers": frozen_layers, "seed": args.seed, "bf16": args.bf16},
-            "stored": {"delta_levels": levels, "embedding_rows_moved_over": MOVED}}
+            # exported from a checkpoint (`export`): the settings it was trained with, as given
+            "trained": json.loads(args.trained) if getattr(args, "trained", None) else {
+                "data": "PolNeAR train", "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
+                "frozen_layers": frozen_layers, "seed": args.seed, "bf16": args.bf16},
+            "stored": {"delta_levels": levels, "embedding_rows_moved_over": MOVED, "delta_rank": rank}}
     buf = io.BytesIO()
     np.savez(buf, **{k: arrays[k] for k in sorted(arrays)})
     out = Path(args.out)
@@ -242,6 +261,14 @@ def export(state: dict, args: argparse.Namespace, base: Base, frozen_layers: int
         fh.write((json.dumps(meta, sort_keys=True) + "\n").encode())
         fh.write(buf.getvalue())
     print(f"{len(arrays)} arrays -> {out}", flush=True)
+
+
+def export_checkpoint(args: argparse.Namespace) -> None:
+    """The model file of a saved float32 state (``train --save-checkpoints``), stored as ``--delta-rank`` says."""
+    import torch
+
+    base = Base(_encoder_module(), args.base)
+    export(torch.load(args.checkpoint, map_location="cpu"), args, base, frozen_layers=0)
 
 
 def teacher(args: argparse.Namespace) -> None:
@@ -328,13 +355,23 @@ def main() -> None:
     t.add_argument("--threads", type=int, default=2)
     t.add_argument("--export-each", type=int, default=0, metavar="N",
                    help="also write the model after each epoch from the N-th on (OUT with .eN before .bin.gz)")
+    t.add_argument("--save-checkpoints", action="store_true", help="also save the float32 state after each epoch (.eN.pt)")
+    t.add_argument("--delta-rank", type=int, default=0, metavar="R",
+                   help="store encoder matrices' differences at rank R (0: per-row rounding)")
+    x = sub.add_parser("export", help="write the model file of a checkpoint saved by train --save-checkpoints")
+    x.add_argument("--checkpoint", required=True)
+    x.add_argument("--base", choices=("minilm", "mpnet"), default="minilm")
+    x.add_argument("--out", required=True)
+    x.add_argument("--max-pieces", type=int, default=200)
+    x.add_argument("--delta-rank", type=int, default=0, metavar="R")
+    x.add_argument("--trained", required=True, help="JSON of the training settings, for the file's header")
     k = sub.add_parser("teacher")
     k.add_argument("--model", required=True)
     k.add_argument("--data", required=True)
     k.add_argument("--out", required=True)
     k.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
-    {"prepare": prepare, "train": train, "teacher": teacher}[args.cmd](args)
+    {"prepare": prepare, "train": train, "export": export_checkpoint, "teacher": teacher}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -152,20 +152,18 @@ def accurate_model() -> AveragedTagger:
     return AveragedTagger([BertTagger.load(), RnnEnsemble.load(RNN_PATHS)])
 
 
-def mpnet_model() -> AveragedTagger:
-    """The fine-tuned MPNet tagger averaged with the MiniLM and recurrent ones (``PRESSLENS_ATTRIBUTION_MODEL=mpnet``).
+def mpnet_model() -> BertTagger:
+    """The fine-tuned MPNet tagger (``PRESSLENS_ATTRIBUTION_MODEL=mpnet``), the most accurate and slowest.
 
-    Needs the MPNet base weights (``python3 tasks.py setup --mpnet``); see
-    ``models/attribution_mpnet.md``.
+    Alone, not averaged: on PolNeAR dev averaging in the MiniLM or recurrent
+    taggers lowers its F1 (``models/attribution_mpnet.md``). Needs the
+    MPNet base weights (``python3 tasks.py setup --mpnet``).
     """
-    from .attribution_rnn import RnnEnsemble
     from .errors import PresslensError
-    from .sourcing import RNN_PATHS
 
     if not MPNET_MODEL_PATH.is_file():
         raise PresslensError(f"{MPNET_MODEL_PATH} is not shipped in this installation")
     try:
-        members = [BertTagger.load(MPNET_MODEL_PATH), BertTagger.load(), RnnEnsemble.load(RNN_PATHS)]
+        return BertTagger.load(MPNET_MODEL_PATH)
     except FileNotFoundError as exc:  # the optional base packages
         raise PresslensError(f"attribution model mpnet: {exc}") from exc
-    return AveragedTagger(members)

@@ -54,7 +54,7 @@ PAD, UNK = 0, 1
 
 def model_choice() -> str:
     """Which attribution model a run uses: ``"default"`` (the distilled tagger),
-    ``"ensemble"``, ``"accurate"`` (the MiniLM transformer), ``"mpnet"`` (MPNet with both), or model files, as
+    ``"ensemble"``, ``"accurate"`` (the MiniLM transformer), ``"mpnet"`` (the MPNet transformer), or model files, as
     ``PRESSLENS_ATTRIBUTION_MODEL`` says
     (read by ``presslens.sourcing.default_model``; recorded in report
     provenance and corpus manifests)."""

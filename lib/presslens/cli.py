@@ -23,8 +23,8 @@ ATTRIBUTION_MODELS = ("default", "ensemble", "accurate", "mpnet")
 def _model_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--attribution-model", choices=ATTRIBUTION_MODELS, metavar="MODEL",
                    help="attribution tagger: default (fast, distilled), ensemble, accurate (fine-tuned "
-                        "MiniLM; +0.03 to +0.04 F1, about twelve times slower) or mpnet (fine-tuned MPNet with "
-                        "both; most accurate, slowest, needs python3 tasks.py setup --mpnet); "
+                        "MiniLM; +0.03 to +0.04 F1, about twelve times slower) or mpnet (fine-tuned MPNet; "
+                        "most accurate, slowest, needs python3 tasks.py setup --mpnet); "
                         "sets PRESSLENS_ATTRIBUTION_MODEL")
 
 

@@ -157,13 +157,24 @@ def read_safetensors(path: str | Path | bytes) -> dict[str, np.ndarray]:
 
 
 def apply_deltas(base: Mapping[str, np.ndarray], stored: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Fine-tuned weights from the base ones and a file's arrays: ``NAME.dq``
-    (int8) times ``NAME.ds`` (one scale per row) is added to ``NAME``, only
-    to the rows ``NAME.dr`` lists when it is present; any other array
-    replaces the base one of its name."""
+    """Fine-tuned weights from the base ones and a file's arrays.
+
+    A difference is stored one of two ways. ``NAME.dq`` (int8) times
+    ``NAME.ds`` (one scale per row) is added to ``NAME``, only to the rows
+    ``NAME.dr`` lists when it is present. A low-rank one is the product of
+    two such int8 factors, ``NAME.ua`` × ``NAME.us`` (rows × rank) and
+    ``NAME.va`` × ``NAME.vs`` (rank × columns). Any other array replaces the
+    base one of its name.
+
+    >>> base = {"w": np.zeros((2, 2), dtype=np.float32)}
+    >>> stored = {"w.ua": np.array([[1], [2]], np.int8), "w.us": np.ones((2, 1), np.float32),
+    ...           "w.va": np.array([[1, -1]], np.int8), "w.vs": np.full((1, 1), 0.5, np.float32)}
+    >>> apply_deltas(base, stored)["w"].tolist()
+    [[0.5, -0.5], [1.0, -1.0]]
+    """
     out = dict(base)
     for name, value in stored.items():
-        if name.endswith((".ds", ".dr")):
+        if name.endswith((".ds", ".dr", ".us", ".va", ".vs")):
             continue
         if name.endswith(".dq"):
             key = name[:-3]
@@ -174,6 +185,11 @@ def apply_deltas(base: Mapping[str, np.ndarray], stored: Mapping[str, np.ndarray
                 out[key] = full
             else:
                 out[key] = (base[key] + delta).astype(np.float32)
+        elif name.endswith(".ua"):
+            key = name[:-3]
+            left = value.astype(np.float32) * stored[key + ".us"]
+            right = stored[key + ".va"].astype(np.float32) * stored[key + ".vs"]
+            out[key] = (base[key] + left @ right).astype(np.float32)
         else:
             out[name] = value.astype(np.float32)
     return out

@@ -69,7 +69,7 @@ from .spans import Document
 from .text import is_word, normalise_same_length
 
 if TYPE_CHECKING:
-    from .attribution_bert import AveragedTagger
+    from .attribution_bert import AveragedTagger, BertTagger
     from .parties import PartyConfig
 
 __all__ = [
@@ -731,7 +731,7 @@ def _role_extras(seq: Seq, roles: Sequence[str]) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble | AveragedTagger":
+def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble | AveragedTagger | BertTagger":
     """The shipped model (loaded once): the joint recurrent tagger where it
     is shipped, else the perceptron pair.
 
@@ -741,8 +741,8 @@ def default_model() -> "AttributionModel | RnnTagger | RnnEnsemble | AveragedTag
     ``PRESSLENS_ATTRIBUTION_MODEL=accurate`` the fine-tuned MiniLM
     transformer (far slower: ``models/attribution_bert.md``);
     ``PRESSLENS_ATTRIBUTION_MODEL=mpnet`` the fine-tuned MPNet transformer
-    averaged with both (most accurate, slowest, needs the optional MPNet base
-    packages: ``models/attribution_mpnet.md``); any other value names
+    (most accurate, slowest, needs the optional MPNet base packages:
+    ``models/attribution_mpnet.md``); any other value names
     model files (either format; several recurrent ones separated by ``:``
     are averaged), for experiments."""
     spec = model_choice()
@@ -772,7 +772,7 @@ def _is_rnn_file(path: str | Path) -> bool:
         return RNN_FORMAT.encode() in fh.read(64)
 
 
-def tag_sequences(model: "AttributionModel | RnnTagger | RnnEnsemble | AveragedTagger", seqs: list[Seq]) -> list[tuple[list[Span], list[Span], list[Span]]]:
+def tag_sequences(model: "AttributionModel | RnnTagger | RnnEnsemble | AveragedTagger | BertTagger", seqs: list[Seq]) -> list[tuple[list[Span], list[Span], list[Span]]]:
     """Token ranges of cues, sources and contents of every sequence."""
     if not isinstance(model, AttributionModel):  # the recurrent and transformer taggers
         return [split_labels(labels) for labels in model.tag(seqs)]
