@@ -121,7 +121,8 @@ display(HTML(show.attribution_highlights(doc)))
 # token by token by a tagger trained on the PolNeAR corpus of news
 # attributions (Newell, Margolin & Ruths 2018; train split only): by default a
 # small recurrent network, with `--attribution-model accurate` a fine-tuned
-# MiniLM transformer averaged with it (the footer names the one that ran), and
+# MiniLM transformer averaged with it, with `--attribution-model mpnet` a
+# fine-tuned MPNet transformer (the footer names the one that ran), and
 # linked by rules for inverted ("said the minister"), parenthetical and
 # passive constructions; a pronoun source ("They added") is resolved to the
 # source before it. Sources are typed (anonymous, unnamed official, named
