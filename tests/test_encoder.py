@@ -131,6 +131,21 @@ def mpnet_article():
     return _default_article_with(mpnet_model())
 
 
+def test_mpnet_model_file_is_small_and_names_its_base():
+    import gzip
+
+    from presslens.attribution_bert import MPNET_MODEL_PATH
+    from presslens.encoder import MPNET_BASE
+
+    if not MPNET_MODEL_PATH.is_file():
+        pytest.skip(f"{MPNET_MODEL_PATH} is not shipped")
+    assert MPNET_MODEL_PATH.stat().st_size < 10_000_000
+    with gzip.open(MPNET_MODEL_PATH, "rb") as fh:
+        meta = json.loads(fh.readline())
+    assert meta["base"] == MPNET_BASE and len(meta["base_sha256"]) == 64
+    assert (MPNET_MODEL_PATH.parent / "attribution_mpnet.md").is_file()
+
+
 @pytest.mark.parametrize("article", ["accurate_article", "mpnet_article"])
 def test_transformer_taggers_find_the_default_articles_gold_cues_and_sources(article, request):
     annotated = request.getfixturevalue(article)
