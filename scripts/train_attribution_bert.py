@@ -279,20 +279,17 @@ def teacher(args: argparse.Namespace) -> None:
     order, so row i is token i of ``train_attribution_rnn.py prepare``.
     """
     import torch
-    from transformers import BertModel
 
     enc = _encoder_module()
-    base = enc.minilm_dir()
-    wp = enc.WordPiece.load(base / "vocab.txt")
     with gzip.open(args.model, "rb") as fh:
         meta = json.loads(fh.readline())
         arrays = dict(np.load(io.BytesIO(fh.read())))
+    base = Base(enc, "mpnet" if meta["base"] == enc.MPNET_BASE else "minilm")
+    wp = base.wordpiece
     torch.set_num_threads(args.threads)
-    bert = BertModel.from_pretrained(str(base), add_pooling_layer=False).eval()
-    state = bert.state_dict()
-    weights = enc.apply_deltas({k: v.numpy() for k, v in state.items()},
-                               {k.removeprefix("bert."): v for k, v in arrays.items() if k.startswith("bert.")})
-    bert.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in weights.items()})
+    base.weights = enc.apply_deltas(base.weights, {k.removeprefix("bert."): v for k, v in arrays.items()
+                                                   if k.startswith("bert.")})
+    bert = base.model().eval()
     out_w = torch.from_numpy(arrays["out.weight"].astype(np.float32))
     out_b = torch.from_numpy(arrays["out.bias"].astype(np.float32))
     chunks = []  # (first row, piece ids, first-piece positions)
@@ -300,7 +297,7 @@ def teacher(args: argparse.Namespace) -> None:
     for line in open(args.data, encoding="utf-8"):
         rec = json.loads(line)
         for lo, flat, first in enc.word_chunks(wp, rec["forms"], rec["sent"], meta["max_pieces"]):
-            chunks.append((n_rows + lo, [wp.vocab["[CLS]"], *flat, wp.vocab["[SEP]"]], first))
+            chunks.append((n_rows + lo, [wp.vocab[base.cls], *flat, wp.vocab[base.sep]], first))
         n_rows += len(rec["forms"])
     logp = np.zeros((n_rows, len(LABELS)), dtype=np.float32)
     order = sorted(range(len(chunks)), key=lambda i: len(chunks[i][1]))
@@ -309,7 +306,7 @@ def teacher(args: argparse.Namespace) -> None:
         for a in range(0, len(order), 64):
             g = [chunks[i] for i in order[a:a + 64]]
             T = max(len(c[1]) for c in g)
-            ids = torch.zeros(len(g), T, dtype=torch.long)
+            ids = torch.full((len(g), T), base.pad, dtype=torch.long)
             mask = torch.zeros(len(g), T, dtype=torch.long)
             for b, c in enumerate(g):
                 ids[b, :len(c[1])] = torch.tensor(c[1])

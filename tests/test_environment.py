@@ -1,4 +1,4 @@
-"""environment.yml (conda) and pyproject.toml pin the same dependencies."""
+"""The pinned environments agree: environment.yml (conda) with pyproject.toml, requirements-mpnet.txt with the encoder."""
 
 from __future__ import annotations
 
@@ -49,3 +49,12 @@ def test_version_matches_the_installed_distribution():
     import presslens
 
     assert presslens.__version__ == version("presslens")
+
+
+def test_mpnet_pins_agree_with_the_encoder():
+    """requirements-mpnet.txt (what tasks.py installs) pins the packages presslens.encoder reads, at its version."""
+    from presslens.encoder import MPNET_PARTS, MPNET_VERSION
+
+    lines = [ln.split()[0] for ln in (ROOT / "requirements-mpnet.txt").read_text().splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    assert lines == [f"{name}=={MPNET_VERSION}" for name in MPNET_PARTS]

@@ -52,6 +52,11 @@ COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
 PAD, UNK = 0, 1
 
 
+#: The model card (in ``models/``) that gives each named choice's validation figures.
+MODEL_CARDS = {"default": "attribution_rnn.md", "ensemble": "attribution_rnn.md",
+               "accurate": "attribution_bert.md", "mpnet": "attribution_mpnet.md"}
+
+
 def model_choice() -> str:
     """Which attribution model a run uses: ``"default"`` (the distilled tagger),
     ``"ensemble"``, ``"accurate"`` (the MiniLM transformer), ``"mpnet"`` (the MPNet transformer), or model files, as

@@ -25,8 +25,10 @@ piece inside a word).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
+import itertools
 import json
 import unicodedata
 import zipfile
@@ -392,8 +394,7 @@ class _Joined(io.RawIOBase):
 
     def __init__(self, paths: Sequence[Path]) -> None:
         self.files: list[BinaryIO] = [open(p, "rb") for p in paths]
-        sizes = [p.stat().st_size for p in paths]
-        self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64).tolist()
+        self.starts = [0, *itertools.accumulate(p.stat().st_size for p in paths)]
         self.pos = 0
 
     def readable(self) -> bool:
@@ -413,7 +414,7 @@ class _Joined(io.RawIOBase):
         view = memoryview(buf).cast("B")
         done = 0
         while done < len(view) and self.pos < self.starts[-1]:
-            k = max(i for i in range(len(self.files)) if self.starts[i] <= self.pos)
+            k = bisect.bisect_right(self.starts, self.pos) - 1
             f = self.files[k]
             f.seek(self.pos - self.starts[k])
             n = f.readinto(view[done:done + min(len(view) - done, self.starts[k + 1] - self.pos)])

@@ -523,8 +523,9 @@ def provenance_html(prov: Mapping[str, Any], when: str = "", seconds: float | No
     rows.append(("software", escape(f"Python {prov.get('python')}; " + ", ".join(
         f"{k} {v}" for k, v in (prov.get("packages") or {}).items() if v))))
     if prov.get("attribution_model"):
-        card = {"accurate": "attribution_bert.md", "mpnet": "attribution_mpnet.md"}.get(
-            prov["attribution_model"], "attribution_rnn.md")
+        from .attribution_rnn import MODEL_CARDS
+
+        card = MODEL_CARDS.get(prov["attribution_model"], MODEL_CARDS["default"])
         rows.append(("attribution model", escape(str(prov["attribution_model"]))
                      + f" (<code>PRESSLENS_ATTRIBUTION_MODEL</code>; see models/{card})"))
     rows.append(("lexicons and models", "; ".join(

@@ -40,12 +40,11 @@ def validation_sentence(measure: str, path: str | Path | None = None) -> str:
     if not fig:
         return "Validation figures: see the project's `VALIDATION.md` (`scripts/build_validation.py`)."
     if measure == "attribution":
-        from .attribution_rnn import model_choice
+        from .attribution_rnn import MODEL_CARDS, model_choice
 
         model = model_choice()
         if model != "default":
-            card = {"accurate": "attribution_bert.md", "mpnet": "attribution_mpnet.md",
-                    "ensemble": "attribution_rnn.md"}.get(model)
+            card = MODEL_CARDS.get(model)
             where = (f"its validation figures are in `lib/presslens/models/{card}`" if card else
                      "measure its accuracy with `presslens evaluate attribution`")
             return (f"This run used the attribution model `{model}` (`PRESSLENS_ATTRIBUTION_MODEL`), not the default "
