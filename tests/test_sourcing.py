@@ -314,6 +314,18 @@ def test_participial_cue_takes_the_subject_of_its_clause():
         assert hits[0]["source_text"] == source
 
 
+def test_coordinated_cue_takes_the_subject_of_the_first_verb():
+    """"X confirmed ... but declined to ...": who declines is X (the tagger leaves the second verb without a source)."""
+    doc = _annotate("Port deal reached\n\nThe port authority confirmed the agreement but declined to give details.\n\n"
+                    "The minister praised the workers and said that the strike was over.")
+    parts = _parts(doc)
+    for word, source in (("declined", "The port authority"), ("said", "The minister")):
+        hits = [r for r in parts if r["cue_text"] and r["cue_text"].startswith(word)]
+        assert hits, [r["cue_text"] for r in parts]
+        assert hits[0]["source_text"] == source
+        assert hits[0]["source_type"] in ("institution", "unnamed_official")
+
+
 def test_quotation_signed_with_a_dash_and_a_name():
     """Readers' voices collected as '"..." ― Name' lines: the dash cues, the name speaks."""
     text = ("Readers respond\n\nWe asked readers what they thought of the debate.\n\n"

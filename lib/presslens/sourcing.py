@@ -1069,16 +1069,24 @@ def _join_contents(seq: Seq, cue: Span, src: Span | None, cons: list[Span], rest
     return lo, hi
 
 
-def _participle_subject(seq: Seq, cue: Span, last_source: tuple[Span, int] | None) -> Span | None:
-    """The source of a participial cue: the subject of the clause it hangs on.
+def _shared_subject(seq: Seq, cue: Span, last_source: tuple[Span, int] | None) -> Span | None:
+    """The source of a cue whose subject is another cue's: the subject of the clause it hangs on.
 
-    "The ministry denied the reports, insisting in a statement that ...":
-    "insisting" has no subject of its own; who insists is the source of the
-    attribution before it in the same sentence. None unless the cue starts
-    with a present participle right after a comma and that source precedes it.
+    - participle: "The ministry denied the reports, insisting in a statement
+      that ...": who insists is the source of the attribution before it;
+    - coordinated verb: "The authority confirmed the deal but declined to give
+      details": who declines is who confirmed.
+
+    None unless the cue starts with a present participle right after a comma,
+    or a finite verb right after "and"/"but", and that source precedes it in
+    the same sentence.
     """
     a = cue[0]
-    if last_source is None or a == 0 or seq.tags[a] != "VBG" or seq.words[a - 1] != ",":
+    if last_source is None or a == 0:
+        return None
+    participle = seq.tags[a] == "VBG" and seq.words[a - 1] == ","
+    coordinated = seq.tags[a] in ("VBD", "VBZ", "VBP") and seq.words[a - 1] in ("and", "but")
+    if not (participle or coordinated):
         return None
     src, sent = last_source
     return src if sent == seq.sent[a] and src[1] <= a else None
@@ -1474,7 +1482,7 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
                 src, con = _constructions(seq, cue, src, con, fill=cue not in tagged)
                 con = _complete_content(seq, cue, con)
                 if src is None and con is not None:
-                    src = _participle_subject(seq, cue, last_source)
+                    src = _shared_subject(seq, cue, last_source)
                 if src is not None:
                     last_source = (src, seq.sent[cue[0]])
             if src is None and con is None:
