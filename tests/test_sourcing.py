@@ -326,6 +326,23 @@ def test_coordinated_cue_takes_the_subject_of_the_first_verb():
         assert hits[0]["source_type"] in ("institution", "unnamed_official")
 
 
+def test_expletive_it_before_a_passive_cue_is_neither_source_nor_content():
+    """"It was reported last week that X": the content is X, whether or not the tagger also marked "It"."""
+    from presslens.sourcing import Seq, _constructions, _join_contents
+
+    words = ["it", "was", "reported", "last", "week", "that", "some", "villages", "had", "waited", "."]
+    tags = ["PRP", "VBD", "VBN", "JJ", "NN", "IN", "DT", "NNS", "VBD", "VBN", "."]
+    n = len(words)
+    seq = Seq(list(range(n)), list(range(1, n + 1)), words, words, tags, [0] * n, [True] + [False] * (n - 1),
+              [False] * (n - 1) + [True], [0] * n)
+    cue, that_clause, it = (1, 3), (5, 10), (0, 1)
+    rest: list = []
+    assert _join_contents(seq, cue, None, [it, that_clause], rest) == that_clause and rest == []
+    # The tagger marked only "It": the clause after the verb is found instead.
+    assert _constructions(seq, cue, None, it) == (None, that_clause)
+    assert _constructions(seq, cue, it, that_clause) == (None, that_clause)
+
+
 def test_quotation_signed_with_a_dash_and_a_name():
     """Readers' voices collected as '"..." ― Name' lines: the dash cues, the name speaks."""
     text = ("Readers respond\n\nWe asked readers what they thought of the debate.\n\n"

@@ -1044,6 +1044,12 @@ def _join_contents(seq: Seq, cue: Span, src: Span | None, cons: list[Span], rest
     apart (appended to ``rest``) as unintroduced content."""
     if not cons:
         return None
+    # "It was reported last week that ...": an expletive "it" before a
+    # passive cue is no content when the real one ("that ...") was found too.
+    expletive = [sp for sp in cons if sp[1] - sp[0] == 1 and sp[1] == cue[0] and seq.words[sp[0]] == "it"
+                 and seq.words[cue[0]] in _BE]
+    if expletive and len(cons) > len(expletive):
+        cons = [sp for sp in cons if sp not in expletive]
     cons = sorted(cons)
     # Nearest; on a tie the content after the cue (the usual order in news).
     primary = min(cons, key=lambda sp: (_gap(cue, sp), sp[0] < cue[0]))
@@ -1193,6 +1199,7 @@ def reporting_verbs() -> frozenset[str]:
 
 
 _AUX = {"is", "was", "were", "are", "be", "been", "has", "have", "had", "being"}
+_BE = ("is", "was", "were", "are", "be", "been", "being")
 _NP_TAGS = {"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "PRP", "PRP$", "POS", "CD", "HYPH", "NNP|", "PDT"}
 _OPEN_QUOTES = {'"', "``", "'"}
 
@@ -1359,9 +1366,12 @@ def _constructions(seq: Seq, cue: Span, src: Span | None, con: Span | None,
         return src, con
     orig = con
     src, con = _word_order(seq, cue, src, con, s0, s1)
-    passive = seq.tags[b - 1] == "VBN" and words[a] in ("is", "was", "were", "are", "be", "been", "being")
+    passive = seq.tags[b - 1] == "VBN" and words[a] in _BE
     if passive and src and src[1] - src[0] == 1 and words[src[0]] == "it":
         return None, con  # "it was reported that ...": agentless, "it" is no source
+    if passive and a > s0 and words[a - 1] == "it" and (con is None or con == (a - 1, a)):
+        fill = True  # nor is it the content: that is the "that" clause after the verb
+        con = None
     if orig and con and orig != con and _touch(orig, con):
         # The model saw the quotation start earlier or go on: keep the envelope.
         con = (min(con[0], orig[0]), max(con[1], orig[1]))
