@@ -98,6 +98,15 @@ def test_coordinated_subjects():
         ("Qatar", "agent", "mediate", None), ("Türkiye", "agent", "mediate", None)]
 
 
+def test_a_titled_name_acts_when_its_first_name_is_the_subject():
+    """UD heads a name on its first word: "Sara" is the subject, "Malik" a flat dependent of it."""
+    cfg = PartyConfig.from_dict({"parties": {"opp": {"label": "Opposition", "aliases": ["Opposition leader Sara Malik"]}}})
+    doc = add_mentions(annotate_text("Flood aid\n\nOpposition leader Sara Malik claimed on social media that the "
+                                     "figures were invented."), cfg)
+    t = mentions_table(doc)
+    assert [(r.text, r.role, r.verb) for r in t.itertuples()] == [("Opposition leader Sara Malik", "agent", "claim")]
+
+
 def test_place_only_is_not_an_actor():
     assert roles("Militants are hiding in Afghanistan.") == [("Militants", "agent", "hide", None)]
     assert roles("Attacks were launched from Afghan soil.") == []

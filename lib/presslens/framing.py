@@ -638,6 +638,14 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
                 # The noun phrase's head speaks for the mention:
                 # "the Pakistani delegation" acts when "delegation" does.
                 role, v, rule = calls[b - 1]
+                if role == OTHER_ROLE and rule in ("parse:flat", "parse:compound"):
+                    # UD heads a name on its first word ("Sara" in "Opposition
+                    # leader Sara Malik", "Malik" a flat dependent): a word of
+                    # the phrase whose head lies outside it speaks for it.
+                    tops = [t for t in range(b - 1, a - 1, -1)
+                            if not a < arcs[t][0] <= b and calls[t][0] != OTHER_ROLE]
+                    if tops:
+                        role, v, rule = calls[tops[0]]
             verb = lemma(s.words[v], s.tags[v]) if v is not None and s.tags[v].startswith("VB") else None
             if verb is None:
                 v = None
