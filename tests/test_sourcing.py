@@ -155,6 +155,9 @@ def test_nested_attribution():
     (["a", "joint", "statement"], ["DT", "JJ", "NN"], "document"),
     (["the", "Afghan", "Taliban"], ["DT", "JJ", "NNP"], "institution"),
     (["spokesman", "Zabihullah", "Mujahid"], ["NN", "NNP", "NNP"], "named_person"),
+    (["Trump", "'s", "spokesman"], ["NNP", "POS", "NN"], "unnamed_official"),
+    (["the", "Northland", "leader", "'s", "spokesman", "Ana", "Ruiz"], ["DT", "NNP", "NN", "POS", "NN", "NNP", "NNP"],
+     "named_person"),
     (["sources", "familiar", "with", "the", "talks"], ["NNS", "JJ", "IN", "DT", "NNS"], "anonymous"),
 ])
 def test_source_types(words, tags, expected):

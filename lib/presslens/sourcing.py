@@ -943,8 +943,14 @@ def type_source(forms: list[str], tags: list[str], lexicon: SourceLexicon | None
 
 
 def _has_name(words: list[str], tags: list[str], forms: list[str], lex: SourceLexicon, head: int) -> bool:
-    """True when an official noun comes with a personal name ("spokesman Zabihullah Mujahid")."""
+    """True when an official noun comes with a personal name ("spokesman Zabihullah Mujahid").
+
+    A possessor is whom the official serves, not the official's name:
+    "Trump's spokesman" is an unnamed official.
+    """
     for i, t in enumerate(tags):
+        if i + 1 < len(tags) and tags[i + 1] == "POS":
+            continue
         if i != head and t.startswith("NNP") and words[i] not in lex.words and words[i] not in lex.titles \
                 and not (forms[i][:1].isupper() and words[i].endswith(("an", "ish", "i", "ese"))):
             return True
