@@ -70,6 +70,18 @@ def test_html_page_main_text(tmp_path):
     assert doc.meta["title"]
 
 
+def test_html_byline_loses_its_separators(tmp_path):
+    f = tmp_path / "page.html"
+    f.write_text(
+        "<html><head><title>Port strike ends</title></head><body><article><h1>Port strike ends</h1>"
+        "<p class='byline'>By Staff Reporter · 3 March 2026</p>"
+        "<p>Dock workers returned to work on Tuesday after a nine-day strike, the union said in a statement.</p>"
+        "<p>The port authority confirmed the agreement but declined to give details of the settlement.</p>"
+        "</article></body></html>", encoding="utf-8")
+    [doc] = read_documents([f])
+    assert doc.meta["author"] == "Staff Reporter"
+
+
 def test_annotate_jsonl_contract(tmp_path, capsys):
     src = tmp_path / "a.txt"
     src.write_text(ARTICLE, encoding="utf-8")

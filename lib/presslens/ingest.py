@@ -135,6 +135,9 @@ def extract_html(html: str) -> tuple[str, dict[str, Any]]:
     meta: dict[str, Any] = {}
     for key, attr in (("title", "title"), ("outlet", "sitename"), ("url", "url"), ("author", "author")):
         value = getattr(result, attr, None)
+        if isinstance(value, str):
+            # Bylines come with their separators ("By Staff Reporter · 3 March").
+            value = value.strip(" \t·|•-–—,;:")
         if value:
             meta[key] = value
     return text, meta
