@@ -346,6 +346,21 @@ def test_expletive_it_before_a_passive_cue_is_neither_source_nor_content():
     assert _constructions(seq, cue, it, that_clause) == (None, that_clause)
 
 
+def test_quotation_continued_over_paragraphs_joins_its_speaker():
+    """News leaves a quotation open at a paragraph's end; the paragraph that closes it names the speaker."""
+    text = ("Mayor defends budget\n\nThe mayor defended the budget on Thursday.\n\n"
+            "\u201cNobody likes higher fees. But the alternative was closing libraries and cutting bus routes.\n\n"
+            "\u201cI would rather explain a fee than explain a closed library,\u201d the mayor added.")
+    doc = _annotate(text)
+    parts = _parts(doc)
+    assert all(r["cue_text"] or r["source_text"] for r in parts), "no uncued content is left"
+    added = _find(doc, "added")
+    assert added["content_text"].startswith("\u201cNobody likes higher fees")
+    assert added["content_text"].rstrip("\u201d,").endswith("closed library")
+    # Offsets stay offsets into the raw text.
+    assert doc.text[added["content"]["start"]:added["content"]["end"]] == added["content_text"]
+
+
 def test_quotation_signed_with_a_dash_and_a_name():
     """Readers' voices collected as '"..." ― Name' lines: the dash cues, the name speaks."""
     text = ("Readers respond\n\nWe asked readers what they thought of the debate.\n\n"

@@ -1516,6 +1516,7 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
                 rel.cue_word = seq.words[cue[1] - 1]
             rels.append(rel)
     rels.sort(key=lambda r: r.extent)
+    rels = _continue_quotes(doc, rels)
     # Nested: the whole relation lies inside another attribution's content.
     # A cue inside it whose own source or content reaches out of it ('... the
     # loophole," she said.') shows the other content overran, not a report
@@ -1546,6 +1547,64 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
             # Keep None (not NaN) for absent values: the fields are JSON nulls.
             table[col] = pd.Series([None if _missing(v) else v for v in table[col]], index=table.index, dtype=object)
     return doc
+
+
+def _open_quote_at_end(par: str) -> bool:
+    """True when a paragraph leaves a quotation open (news style: it goes on in the next paragraph)."""
+    if "\u201c" in par or "\u201d" in par:
+        return par.rfind("\u201c") > par.rfind("\u201d")
+    return par.count('"') % 2 == 1
+
+
+def _continue_quotes(doc: Document, rels: list[_Rel]) -> list[_Rel]:
+    """Join a quotation continued over paragraphs to the attribution that introduces or signs it.
+
+    News leaves a quotation open at a paragraph's end and reopens it in the
+    next; the speaker is named in the first paragraph or the last. An uncued
+    content opening such a paragraph goes into the content of the relation
+    in the paragraph before it, when that paragraph leaves its quotation open;
+    an uncued content left open goes into the content of the relation whose
+    quotation opens the next paragraph.
+    """
+    text = doc.text
+    paras = _layer(doc, "paragraph")[["start", "end"]].to_numpy().tolist()
+    if len(paras) < 2:
+        return rels
+
+    def para_of(pos: int) -> int:
+        return max(0, int(np.searchsorted([p[0] for p in paras], pos, "right")) - 1)
+
+    def opens(k: int, pos: int) -> bool:  # the quotation opens paragraph k at pos
+        return text[paras[k][0]:pos].strip() == "" and text[pos:pos + 1] in ('"', "\u201c")
+
+    merged = True
+    while merged:
+        merged = False
+        for o in rels:
+            if o.cue is not None or o.source is not None or o.content is None:
+                continue
+            k = para_of(o.content[0])
+            if not opens(k, o.content[0]):
+                continue
+            if k > 0 and _open_quote_at_end(text[paras[k - 1][0]:paras[k - 1][1]]):
+                host = [r for r in rels if r is not o and r.cue and r.content and para_of(r.content[1] - 1) == k - 1]
+                if host:
+                    r = max(host, key=lambda r: r.content[1])
+                    r.content = (r.content[0], max(r.content[1], o.content[1]))
+                    rels.remove(o)
+                    merged = True
+                    break
+            if k + 1 < len(paras) and _open_quote_at_end(text[paras[k][0]:paras[k][1]]):
+                host = [r for r in rels if r is not o and r.content and para_of(r.content[0]) == k + 1
+                        and opens(k + 1, r.content[0]) and (r.cue or r.source)]
+                if host:
+                    r = min(host, key=lambda r: r.content[0])
+                    r.content = (min(r.content[0], o.content[0]), r.content[1])
+                    rels.remove(o)
+                    merged = True
+                    break
+    rels.sort(key=lambda r: r.extent)
+    return rels
 
 
 def _missing(value: Any) -> bool:
