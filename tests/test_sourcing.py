@@ -42,6 +42,23 @@ def _find(doc: Document, cue: str) -> dict:
     return hits[0]
 
 
+def _source_of_cue_starting(doc: Document, word: str) -> dict:
+    """The first attribution whose cue starts with ``word``."""
+    parts = _parts(doc)
+    hits = [r for r in parts if r["cue_text"] and r["cue_text"].startswith(word)]
+    assert hits, [r["cue_text"] for r in parts]
+    return hits[0]
+
+
+def _seq(words: list[str], tags: list[str]):
+    """A one-sentence paragraph of lower-cased words, for the construction rules."""
+    from presslens.sourcing import Seq
+
+    n = len(words)
+    return Seq(list(range(n)), list(range(1, n + 1)), words, words, tags, [0] * n, [True] + [False] * (n - 1),
+               [False] * (n - 1) + [True], [0] * n)
+
+
 @pytest.fixture(scope="module")
 def article() -> Document:
     text = DEFAULT_ARTICLE.read_text(encoding="utf-8")
@@ -291,18 +308,13 @@ def test_distinct_sources_do_not_count_attributions_without_a_source():
 
 
 def test_a_tagged_cue_needs_a_word_cues_are_made_of():
-    from presslens.sourcing import Seq, _known_cue
+    from presslens.sourcing import _known_cue
 
-    def seq(words, tags):
-        n = len(words)
-        return Seq(list(range(n)), list(range(1, n + 1)), words, words, tags, [0] * n, [True] + [False] * (n - 1),
-                   [False] * (n - 1) + [True], [0] * n)
-
-    s = seq(["qatar", "and", "türkiye", "are", "mediating", "the", "talks"], ["NNP", "CC", "NNP", "VBP", "VBG", "DT", "NNS"])
+    s = _seq(["qatar", "and", "türkiye", "are", "mediating", "the", "talks"], ["NNP", "CC", "NNP", "VBP", "VBG", "DT", "NNS"])
     assert not _known_cue(s, (3, 5))  # "are mediating": no cue of PolNeAR train has "mediat-"
-    s = seq(["officials", "said", "talks", "are", "expected", "to", "resume"], ["NNS", "VBD", "NNS", "VBP", "VBN", "TO", "VB"])
+    s = _seq(["officials", "said", "talks", "are", "expected", "to", "resume"], ["NNS", "VBD", "NNS", "VBP", "VBN", "TO", "VB"])
     assert _known_cue(s, (1, 2)) and _known_cue(s, (3, 5))
-    s = seq(["according", "to", "sources"], ["VBG", "TO", "NNS"])
+    s = _seq(["according", "to", "sources"], ["VBG", "TO", "NNS"])
     assert _known_cue(s, (0, 2))
 
 
@@ -310,34 +322,26 @@ def test_participial_cue_takes_the_subject_of_its_clause():
     """"X denied ..., insisting that ...": who insists is X, not an agentless source."""
     doc = _annotate("Talks resume\n\nThe ministry later denied the reports, insisting in a statement that its "
                     "position had not changed.\n\nThe minister said talks went well, adding that a deal was near.")
-    parts = _parts(doc)
     for word, source in (("insisting", "The ministry"), ("adding", "The minister")):
-        hits = [r for r in parts if r["cue_text"] and r["cue_text"].startswith(word)]
-        assert hits, [r["cue_text"] for r in parts]
-        assert hits[0]["source_text"] == source
+        assert _source_of_cue_starting(doc, word)["source_text"] == source
 
 
 def test_coordinated_cue_takes_the_subject_of_the_first_verb():
     """"X confirmed ... but declined to ...": who declines is X (the tagger leaves the second verb without a source)."""
     doc = _annotate("Port deal reached\n\nThe port authority confirmed the agreement but declined to give details.\n\n"
                     "The minister praised the workers and said that the strike was over.")
-    parts = _parts(doc)
     for word, source in (("declined", "The port authority"), ("said", "The minister")):
-        hits = [r for r in parts if r["cue_text"] and r["cue_text"].startswith(word)]
-        assert hits, [r["cue_text"] for r in parts]
-        assert hits[0]["source_text"] == source
-        assert hits[0]["source_type"] in ("institution", "unnamed_official")
+        hit = _source_of_cue_starting(doc, word)
+        assert hit["source_text"] == source
+        assert hit["source_type"] in ("institution", "unnamed_official")
 
 
 def test_expletive_it_before_a_passive_cue_is_neither_source_nor_content():
     """"It was reported last week that X": the content is X, whether or not the tagger also marked "It"."""
-    from presslens.sourcing import Seq, _constructions, _join_contents
+    from presslens.sourcing import _constructions, _join_contents
 
-    words = ["it", "was", "reported", "last", "week", "that", "some", "villages", "had", "waited", "."]
-    tags = ["PRP", "VBD", "VBN", "JJ", "NN", "IN", "DT", "NNS", "VBD", "VBN", "."]
-    n = len(words)
-    seq = Seq(list(range(n)), list(range(1, n + 1)), words, words, tags, [0] * n, [True] + [False] * (n - 1),
-              [False] * (n - 1) + [True], [0] * n)
+    seq = _seq(["it", "was", "reported", "last", "week", "that", "some", "villages", "had", "waited", "."],
+               ["PRP", "VBD", "VBN", "JJ", "NN", "IN", "DT", "NNS", "VBD", "VBN", "."])
     cue, that_clause, it = (1, 3), (5, 10), (0, 1)
     rest: list = []
     assert _join_contents(seq, cue, None, [it, that_clause], rest) == that_clause and rest == []

@@ -46,6 +46,7 @@ the content share but not as an attribution in :func:`sourcing_measures`.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import os
@@ -1515,8 +1516,8 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
             if cue:
                 rel.cue_word = seq.words[cue[1] - 1]
             rels.append(rel)
-    rels.sort(key=lambda r: r.extent)
     rels = _continue_quotes(doc, rels)
+    rels.sort(key=lambda r: r.extent)
     # Nested: the whole relation lies inside another attribution's content.
     # A cue inside it whose own source or content reaches out of it ('... the
     # loophole," she said.') shows the other content overran, not a report
@@ -1571,8 +1572,10 @@ def _continue_quotes(doc: Document, rels: list[_Rel]) -> list[_Rel]:
     if len(paras) < 2:
         return rels
 
+    starts = [p[0] for p in paras]
+
     def para_of(pos: int) -> int:
-        return max(0, int(np.searchsorted([p[0] for p in paras], pos, "right")) - 1)
+        return max(0, bisect.bisect_right(starts, pos) - 1)
 
     def opens(k: int, pos: int) -> bool:  # the quotation opens paragraph k at pos
         return text[paras[k][0]:pos].strip() == "" and text[pos:pos + 1] in ('"', "\u201c")
@@ -1603,7 +1606,6 @@ def _continue_quotes(doc: Document, rels: list[_Rel]) -> list[_Rel]:
                     rels.remove(o)
                     merged = True
                     break
-    rels.sort(key=lambda r: r.extent)
     return rels
 
 
