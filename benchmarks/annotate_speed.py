@@ -37,8 +37,8 @@ def main() -> None:
     args = ap.parse_args()
 
     import presslens
-    from presslens.spans import Document
-    from presslens.text import default_segmenter, is_word
+    from presslens.document.spans import Document
+    from presslens.syntax.segment import default_segmenter, is_word
 
     texts, what = load_texts(args.docs)
     presslens.annotate_text(texts[0])  # warm-up: loads the tagger and lexicons
@@ -88,7 +88,7 @@ def main() -> None:
 
 
 def _paras(text: str):
-    from presslens.text import paragraph_spans
+    from presslens.syntax.segment import paragraph_spans
 
     return paragraph_spans(text)
 

@@ -57,7 +57,7 @@ def floor_seconds(corpus: Path) -> tuple[float, int, float]:
 
     Returns wall seconds, words and CPU seconds.
     """
-    from presslens.text import default_segmenter, is_word, paragraph_spans
+    from presslens.syntax.segment import default_segmenter, is_word, paragraph_spans
 
     seg = default_segmenter()
     seg.sentence_spans("Warm up. Done.", 0, 14)
@@ -135,8 +135,8 @@ def run_annotate(corpus: Path, out: Path, jobs: int, partition_size: int) -> dic
 def breakdown(corpus: Path, n: int) -> tuple[float, float, float]:
     """Seconds for the floor, ``presslens.annotate`` and :func:`measures_row` on the first ``n`` documents."""
     import presslens
-    from presslens.corpus import measures_row
-    from presslens.spans import Document
+    from presslens.corpus.corpus import measures_row
+    from presslens.document.spans import Document
 
     with open(corpus, encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for _, line in zip(range(n), fh)]

@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         cpu = min(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})
         pinned = f"pinned to CPU {cpu}"
-    from presslens.parser import MODEL_PATH, DependencyParser, read_conllu_trees
-    from presslens.tagger import default_tagger
+    from presslens.syntax.parser import MODEL_PATH, DependencyParser, read_conllu_trees
+    from presslens.syntax.tagger import default_tagger
 
     ewt = Path(os.environ.get("PRESSLENS_EWT_DIR", ROOT.parent / "shared" / "data" / "ud-english-ewt"))
     path = args.data or ewt / "en_ewt-ud-test.conllu"

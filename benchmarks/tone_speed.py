@@ -46,7 +46,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
 
-    from presslens.tone import MODEL_PATH, ToneModel, default_tone_model, vader_sentence_tone
+    from presslens.framing.tone import MODEL_PATH, ToneModel, default_tone_model, vader_sentence_tone
 
     items, what = load_items(args.repeat)
     t0, c0 = time.perf_counter(), time.process_time()

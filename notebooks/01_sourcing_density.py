@@ -33,12 +33,12 @@ annotations_path = ""  # set by `presslens report`: the article annotated once f
 from IPython.display import HTML, Markdown, display
 
 import presslens
-from presslens import display as show
-from presslens import plots
-from presslens.parties import load_parties
-from presslens.report import record_metrics
-from presslens.sourcing import attributions_by_paragraph, attributions_table, sourcing_measures
-from presslens.validation import validation_sentence
+from presslens.report import display as show
+from presslens.report import plots
+from presslens.framing.parties import load_parties
+from presslens.report.report import record_metrics
+from presslens.attribution.sourcing import attributions_by_paragraph, attributions_table, sourcing_measures
+from presslens.report.methods import validation_sentence
 
 doc = presslens.load_article(input_path, parties_path, annotations_path)
 party_label = load_parties(parties_path).label if parties_path else str

@@ -37,13 +37,19 @@ extra_hedge_lexicon = ""  # optional YAML of extra hedge/booster entries
 from IPython.display import HTML, Markdown, display
 
 import presslens
-from presslens import display as show
-from presslens import plots
-from presslens.hedging import (HEDGE_CATEGORIES, HedgeLexicon, add_hedges, hedge_measures, hedged_claims,
-                               hedged_claims_table)
-from presslens.parties import load_parties
-from presslens.report import record_metrics
-from presslens.validation import validation_sentence
+from presslens.report import display as show
+from presslens.report import plots
+from presslens.hedging.hedging import (
+    HEDGE_CATEGORIES,
+    HedgeLexicon,
+    add_hedges,
+    hedge_measures,
+    hedged_claims,
+    hedged_claims_table,
+)
+from presslens.framing.parties import load_parties
+from presslens.report.report import record_metrics
+from presslens.report.methods import validation_sentence
 
 doc = presslens.load_article(input_path, parties_path, annotations_path)
 party_label = load_parties(parties_path).label if parties_path else str

@@ -45,13 +45,13 @@ extra_descriptor_lexicon = ""  # optional YAML adding label groups or words (see
 from IPython.display import HTML, Markdown, display
 
 import presslens
-from presslens import display as show
-from presslens import plots
-from presslens.descriptors import descriptor_summary, party_descriptors
-from presslens.frames import load_frame_lexicon, party_frames, sentence_frames
-from presslens.framing import methods_note, mentions_table, party_summary, party_verbs, tone_evidence
-from presslens.parties import load_parties
-from presslens.report import record_metrics
+from presslens.report import display as show
+from presslens.report import plots
+from presslens.framing.descriptors import descriptor_summary, party_descriptors
+from presslens.framing.frames import load_frame_lexicon, party_frames, sentence_frames
+from presslens.framing.framing import methods_note, mentions_table, party_summary, party_verbs, tone_evidence
+from presslens.framing.parties import load_parties
+from presslens.report.report import record_metrics
 
 parties = load_parties(parties_path) if parties_path else None
 doc = presslens.load_article(input_path, parties_path, annotations_path)

@@ -54,10 +54,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from presslens import compare, compare_plots, plots
-from presslens import display as show
-from presslens.corpus import annotate_corpus, read_measures, read_skipped
-from presslens.report import record_metrics
+from presslens.corpus import compare
+from presslens.report import compare_plots, plots
+from presslens.report import display as show
+from presslens.corpus.corpus import annotate_corpus, read_measures, read_skipped
+from presslens.report.report import record_metrics
 
 if not annotations_path:
     annotations_path = str(Path(output_dir) / "annotations.parquet")

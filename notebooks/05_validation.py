@@ -63,11 +63,11 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import presslens
-import presslens.parties
-from presslens import display as show
-from presslens.coding import coder_table, coding_sentences, read_coding_sheet, sheet_disagreements, tool_tone
+import presslens.framing.parties
+from presslens.report import display as show
+from presslens.evaluate.coding import coder_table, coding_sentences, read_coding_sheet, sheet_disagreements, tool_tone
 from presslens.evaluate import agreement as ag
-from presslens.report import record_metrics
+from presslens.report.report import record_metrics
 
 metrics: dict = {"title": "Validation"}
 
@@ -171,7 +171,7 @@ if coding_sheet:
 
 # %%
 if brat_dir:
-    brat_report = ag.brat_coding_report(brat_dir, presslens.parties.load_parties(parties_path) if parties_path else None)
+    brat_report = ag.brat_coding_report(brat_dir, presslens.framing.parties.load_parties(parties_path) if parties_path else None)
     display(left(brat_report["scores"][["layer", "match", "precision", "recall", "f1", "n_gold", "n_pred"]]))
     display(left(brat_report["alpha"]))
     for title, table in brat_report["confusion"].items():

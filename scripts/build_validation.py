@@ -10,7 +10,7 @@ then renders the metrics sidecar as ``VALIDATION.md`` at the repository root
 The full metrics are kept in ``data/validation/metrics.json``; ``--only
 attribution`` (or hedges, tone, roles) reruns just those sections and keeps
 the other figures. ``--from-metrics FILE`` only re-renders a metrics file.
-``data/validation/figures.json`` holds the headline figures quoted by the
+``lib/presslens/resources/validation/figures.json`` holds the headline figures quoted by the
 reports' methods notes.
 """
 
@@ -33,7 +33,7 @@ DATA = {
     "ewt_path": ("ud-english-ewt", "en_ewt-ud-test.conllu"),
 }
 COMMAND = ".venv/bin/python scripts/build_validation.py"
-FIGURES = ROOT / "data" / "validation" / "figures.json"
+FIGURES = ROOT / "lib" / "presslens" / "resources" / "validation" / "figures.json"
 METRICS = ROOT / "data" / "validation" / "metrics.json"
 NA = "not yet available"
 

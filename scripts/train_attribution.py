@@ -24,9 +24,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from presslens.evaluate.attribution import gold_paragraphs  # noqa: E402
-from presslens.sourcing import (  # noqa: E402
-    MODEL_PATH, AttributionModel, ChainPerceptron, base_features, cue_features, cue_labels,
-    decode_bio, role_features, role_labels,
+from presslens.attribution.sourcing import (
+    MODEL_PATH,
+    AttributionModel,
+    ChainPerceptron,
+    base_features,
+    cue_features,
+    cue_labels,
+    decode_bio,
+    role_features,
+    role_labels,
 )
 
 

@@ -49,7 +49,7 @@ LABELS = ("O", "B-Q", "I-Q", "B-S", "I-S", "B-C", "I-C")
 
 
 def prepare(args: argparse.Namespace) -> None:
-    from presslens.attribution_rnn import joint_labels
+    from presslens.attribution.rnn import joint_labels
     from presslens.evaluate.attribution import gold_paragraphs
 
     texts = set()
@@ -322,7 +322,7 @@ def teacher(args: argparse.Namespace) -> None:
 
 
 def _encoder_module():
-    """presslens.encoder, which needs numpy only, loaded without the package (and its dependencies)."""
+    """presslens.resources.encoder, which needs numpy only, loaded without the package (and its dependencies)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("encoder", ROOT / "lib" / "presslens" / "encoder.py")

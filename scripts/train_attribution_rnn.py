@@ -5,7 +5,7 @@ Attribution Relations Corpus for Political News", LREC 2018), BRAT layout
 under ``../shared/data/polnear/train``. Only weights are shipped, never text.
 
 Two steps, because PyTorch is needed for training only (the package runs the
-model with numpy, see :mod:`presslens.attribution_rnn`):
+model with numpy, see :mod:`presslens.attribution.rnn`):
 
     # 1. with the project's venv: tokens, tags and gold labels as arrays
     .venv/bin/python scripts/train_attribution_rnn.py prepare --out build/attr_train.npz
@@ -39,7 +39,7 @@ COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
 
 def prepare(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT / "lib"))
-    from presslens.attribution_rnn import PAD, UNK, encode, joint_labels, token_strings
+    from presslens.attribution.rnn import PAD, UNK, encode, joint_labels, token_strings
     from presslens.evaluate.attribution import gold_paragraphs
 
     t0 = time.time()
@@ -82,7 +82,7 @@ def teacher(args: argparse.Namespace) -> None:
     (``train --teacher``): averaged per-token log-probabilities, renormalised.
     """
     sys.path.insert(0, str(ROOT / "lib"))
-    from presslens.attribution_rnn import LABELS as RT_LABELS, RnnEnsemble, _forward
+    from presslens.attribution.rnn import LABELS as RT_LABELS, RnnEnsemble, _forward
 
     z = np.load(args.data)
     X, lengths = z["X"], z["lengths"]
@@ -110,8 +110,8 @@ def cue_words(args: argparse.Namespace) -> None:
     """``lexicons/polnear_cue_words.txt``: stems of every token of every train cue (project venv)."""
     sys.path.insert(0, str(ROOT / "lib"))
     from presslens.evaluate.attribution import brat_pairs, read_brat
-    from presslens.sourcing import _stem
-    from presslens.text import default_segmenter
+    from presslens.attribution.sourcing import _stem
+    from presslens.syntax.segment import default_segmenter
 
     seg = default_segmenter()
     words: set[str] = set()
@@ -333,7 +333,7 @@ def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int,
 
 
 def _runtime():
-    """presslens.attribution_rnn loaded from its file (it needs numpy only, not
+    """presslens.attribution.rnn loaded from its file (it needs numpy only, not
     the rest of presslens, so this works in a venv that has just torch and numpy)."""
     import importlib.util
 

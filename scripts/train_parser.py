@@ -32,8 +32,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lib"))
 
-from presslens import parser as P  # noqa: E402
-from presslens.tagger import default_tagger  # noqa: E402
+from presslens.syntax import parser as P  # noqa: E402
+from presslens.syntax.tagger import default_tagger  # noqa: E402
 
 
 def ewt_dir() -> Path:

@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_tagger_module() -> ModuleType:
-    """``presslens.tagger`` from this checkout (run with the project's venv)."""
+    """``presslens.syntax.tagger`` from this checkout (run with the project's venv)."""
     sys.path.insert(0, str(ROOT / "lib"))
-    from presslens import tagger
+    from presslens.syntax import tagger
 
     return tagger
 

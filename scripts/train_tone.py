@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from presslens.evaluate.tone import class_scores, read_newsmtsc  # noqa: E402
-from presslens.tone import LABELS, MODEL_PATH, ToneModel, featurize_many  # noqa: E402
+from presslens.framing.tone import LABELS, MODEL_PATH, ToneModel, featurize_many  # noqa: E402
 
 DEFAULT_TRAIN = ROOT.parent / "shared" / "data" / "newsmtsc" / "train.jsonl"
 

@@ -90,7 +90,7 @@ def test_evaluate_roles_json_shape(capsys, conllu):
 
 def test_evaluate_roles_scores_the_framing_function(conllu, monkeypatch):
     # `evaluate roles` must score the very calls the mention layer uses.
-    from presslens import framing
+    from presslens.framing import framing
     from presslens.evaluate import roles
 
     def everyone_is_other(words, tags, arcs=None):

@@ -9,8 +9,14 @@ import pytest
 from conftest import shared_path
 
 from presslens import Document, InputError
-from presslens.coding import (SHEET_COLUMNS, coder_table, export_coding, read_coding_sheet, run_cli_export,
-                              sample_ids)
+from presslens.evaluate.coding import (
+    SHEET_COLUMNS,
+    coder_table,
+    export_coding,
+    read_coding_sheet,
+    run_cli_export,
+    sample_ids,
+)
 from presslens.evaluate.agreement import alpha_table
 from presslens.evaluate.attribution import annotations_by_text, read_brat, read_standoff
 
@@ -148,7 +154,7 @@ def test_coded_brat_folder_scores_against_the_tool(export):
 
 
 def test_run_cli_evaluate_coding_report(export, tmp_path):
-    from presslens.coding import run_cli_evaluate_coding
+    from presslens.evaluate.coding import run_cli_evaluate_coding
 
     out, _ = export
     sheet = pd.read_csv(out / "coding_sheet.csv", dtype=str, keep_default_na=False)
@@ -167,7 +173,7 @@ def test_two_coders_in_brat_confusion_and_alpha(tmp_path):
     from conftest import DEFAULT_ARTICLE, ROOT
 
     from presslens.evaluate.agreement import brat_coding_report
-    from presslens.parties import PartyConfig
+    from presslens.framing.parties import PartyConfig
 
     parties = PartyConfig.from_file(ROOT / "data" / "parties" / "pakistan-afghanistan.yml")
     out = tmp_path / "export"

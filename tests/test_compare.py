@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from conftest import ROOT
-from presslens import compare
+from presslens.corpus import compare
 
 
 def _measures():

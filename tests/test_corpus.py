@@ -9,7 +9,7 @@ import pytest
 
 from conftest import PARTIES
 from presslens.cli import main
-from presslens.corpus import (
+from presslens.corpus.corpus import (
     annotate_corpus,
     annotate_partition,
     iter_partitions,
@@ -20,7 +20,7 @@ from presslens.corpus import (
     read_spans,
 )
 from presslens.errors import PresslensError
-from presslens.ingest import MAX_ARTICLE_BYTES
+from presslens.document.inputs import MAX_ARTICLE_BYTES
 
 # Invented sentences, written for these tests.
 TEXTS = {
@@ -40,7 +40,7 @@ def _corpus(tmp_path, extra=()):
 
 def test_partition_skips_bad_documents_with_reasons(monkeypatch):
     import presslens.pipeline
-    from presslens.text import Segmenter
+    from presslens.syntax.segment import Segmenter
 
     real = presslens.pipeline.annotate_segmented
     real_layout = Segmenter._layout
@@ -84,7 +84,7 @@ def test_partition_skips_bad_documents_with_reasons(monkeypatch):
 
 def test_measures_row_pivots_every_tidy_table():
     import presslens
-    from presslens.parties import load_parties
+    from presslens.framing.parties import load_parties
 
     parties = load_parties(PARTIES)
     doc = presslens.annotate(presslens.Document("d", TEXTS["a1"]), parties)
@@ -140,7 +140,7 @@ def test_read_back_matches_direct_annotation(tmp_path):
 
 
 def test_resume_skips_finished_partitions_and_checks_parameters(tmp_path, monkeypatch):
-    import presslens.corpus as corpus
+    import presslens.corpus.corpus as corpus
 
     path = _corpus(tmp_path)
     out = tmp_path / "out.parquet"
@@ -197,7 +197,7 @@ def test_local_dask_cluster_for_jobs_above_one(tmp_path):
 def test_reader_stays_at_most_a_few_partitions_ahead(tmp_path, monkeypatch, scheduler):
     # Bounded memory: the corpus is read as the partitions are annotated,
     # never all at once (one partition ahead in-process; two per worker on Dask).
-    import presslens.corpus as corpus
+    import presslens.corpus.corpus as corpus
 
     rows = [{"id": f"d{i}", "text": f"Officials said talks number {i} had stalled.", "outlet": "X"} for i in range(12)]
     path = tmp_path / "big.jsonl"
@@ -255,8 +255,8 @@ def test_measures_table_unites_partition_columns(tmp_path):
 
 
 def test_report_on_a_corpus_and_on_an_annotation_folder(tmp_path, monkeypatch, capsys):
-    import presslens.corpus as corpus
-    from presslens.corpus import corpus_input
+    import presslens.corpus.corpus as corpus
+    from presslens.document.inputs import corpus_input
 
     path = _corpus(tmp_path, [{"id": "e", "text": ""}])
     assert corpus_input(path) == "corpus" and corpus_input(PARTIES) is None
@@ -299,8 +299,8 @@ def test_span_tables_concatenate_as_pandas_does():
     # Many documents x layers of different shapes: the grouped concatenation
     # gives pd.concat's rows, order, columns and dtypes.
     import presslens
-    from presslens.parties import load_parties
-    from presslens.spans import SPAN_COLUMNS, concat_span_tables
+    from presslens.framing.parties import load_parties
+    from presslens.document.spans import SPAN_COLUMNS, concat_span_tables
 
     parties = load_parties(PARTIES)
     docs = presslens.annotate_documents([presslens.Document(k, v) for k, v in TEXTS.items()], parties)
@@ -322,7 +322,7 @@ def test_local_cluster_workers_keep_glibc_adaptive_malloc():
 
     dask = pytest.importorskip("dask")
     distributed = pytest.importorskip("distributed")
-    from presslens.corpus import local_cluster_config
+    from presslens.corpus.corpus import local_cluster_config
 
     with dask.config.set(local_cluster_config()):
         with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as c, \

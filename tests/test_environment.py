@@ -52,8 +52,8 @@ def test_version_matches_the_installed_distribution():
 
 
 def test_mpnet_pins_agree_with_the_encoder():
-    """requirements-mpnet.txt (what tasks.py installs) pins the packages presslens.encoder reads, at its version."""
-    from presslens.encoder import MPNET_PARTS, MPNET_VERSION
+    """requirements-mpnet.txt (what tasks.py installs) pins the packages presslens.resources.encoder reads, at its version."""
+    from presslens.resources.encoder import MPNET_PARTS, MPNET_VERSION
 
     lines = [ln.split()[0] for ln in (ROOT / "requirements-mpnet.txt").read_text().splitlines()
              if ln.strip() and not ln.startswith("#")]

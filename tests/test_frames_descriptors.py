@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from presslens import annotate_text
-from presslens.descriptors import descriptor_summary, load_descriptor_lexicon, party_descriptors
+from presslens.framing.descriptors import descriptor_summary, load_descriptor_lexicon, party_descriptors
 from presslens.errors import ConfigError
-from presslens.frames import add_frames, load_frame_lexicon, party_frames, sentence_frames
-from presslens.framing import add_mentions, mention_voice, party_measures, party_verbs
-from presslens.parties import PartyConfig
+from presslens.framing.frames import add_frames, load_frame_lexicon, party_frames, sentence_frames
+from presslens.framing.framing import add_mentions, mention_voice, party_measures, party_verbs
+from presslens.framing.parties import PartyConfig
 
 CFG = PartyConfig.from_dict({"parties": {
     "north": {"label": "Northland", "aliases": ["Northland", "Northern"]},

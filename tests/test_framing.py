@@ -1,4 +1,4 @@
-"""Tests of presslens.framing: mention roles, verbs and per-party measures."""
+"""Tests of presslens.framing.framing: mention roles, verbs and per-party measures."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from presslens import annotate_text
-from presslens import framing
-from presslens.framing import add_mentions, agency_power_lexicon, lemma, mentions_table, party_measures
-from presslens.parties import PartyConfig
+from presslens.framing import framing
+from presslens.framing.framing import add_mentions, agency_power_lexicon, lemma, mentions_table, party_measures
+from presslens.framing.parties import PartyConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "data/articles/pakistan-afghan-istanbul-talks.txt"
@@ -142,7 +142,7 @@ def test_party_measures(article):
 
 
 def test_voice_share_from_attributions():
-    from presslens.sourcing import add_attributions
+    from presslens.attribution.sourcing import add_attributions
 
     cfg = PartyConfig.from_file(PARTIES)
     doc = add_attributions(annotate_text("Pakistani officials said the talks failed. Sources said more would follow."),
@@ -204,7 +204,7 @@ def test_alias_matching_rules():
 
 
 def test_article_highlights_are_escaped_and_in_party_colours():
-    from presslens import display as show
+    from presslens.report import display as show
 
     cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan <PK>", "aliases": ["Pakistan"]}}})
     doc = add_mentions(annotate_text("Militants <script>alert(1)</script> attacked Pakistan & its allies."), cfg)

@@ -11,8 +11,8 @@ from conftest import DEFAULT_ARTICLE, shared_path
 
 import presslens
 from presslens.errors import ConfigError
-from presslens.hedging import HedgeLexicon, add_hedges, hedge_measures, hedged_claims
-from presslens.spans import Document
+from presslens.hedging.hedging import HedgeLexicon, add_hedges, hedge_measures, hedged_claims
+from presslens.document.spans import Document
 
 GOLD_FIXTURE = Path(__file__).parent / "fixtures" / "pakistan-afghan-istanbul-talks.gold.json"
 #: Bars of issue 4.

@@ -10,7 +10,7 @@ import pytest
 
 from presslens.cli import main
 from presslens.errors import InputError
-from presslens.ingest import read_documents
+from presslens.document.inputs import read_documents
 
 ARTICLE = "Islamabad confirmed the talks.\n\nSources said a deal could follow. They added nothing.\n"
 
@@ -105,7 +105,7 @@ def test_annotate_parquet_span_table(tmp_path, capsys):
     code, err = _annotate(capsys, src, "--out", out)
     assert code == 0, err
     # Corpus mode: a folder of partitioned span tables, read back by corpus.read_spans.
-    from presslens.corpus import read_spans
+    from presslens.corpus.corpus import read_spans
 
     table = read_spans(out)
     assert list(table.columns[:5]) == ["doc_id", "layer", "start", "end", "label"]

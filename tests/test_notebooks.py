@@ -69,7 +69,7 @@ def test_notebook_matches_its_percent_script(path):
 @pytest.fixture(scope="module")
 def default_runs(tmp_path_factory):
     """Every notebook executed with its default parameters (only output_dir moved out of the repository)."""
-    from presslens.notebook_runner import Job, run_notebooks
+    from presslens.report.runner import Job, run_notebooks
 
     out = tmp_path_factory.mktemp("default-runs")
     jobs = [Job(nb, out / nb.name, None, {"output_dir": str(out / nb.stem)}, nb.parent, out / f"{nb.stem}.log")

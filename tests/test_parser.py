@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import shared_path
 
-from presslens.parser import (
+from presslens.syntax.parser import (
     MODEL_PATH,
     DependencyParser,
     default_parser,
@@ -20,7 +20,7 @@ from presslens.parser import (
     read_conllu_trees,
     semantic_roles,
 )
-from presslens.tagger import default_tagger
+from presslens.syntax.tagger import default_tagger
 
 
 def parse(sentence: str):

@@ -14,7 +14,7 @@ import pytest
 from conftest import DEFAULT_ARTICLE, PARTIES, ROOT
 from presslens import __version__
 from presslens.errors import InputError, PresslensError
-from presslens.report import NotebookFailed, discover_notebooks, run_report
+from presslens.report.report import NotebookFailed, discover_notebooks, run_report
 
 ARTICLE_NOTEBOOKS = ["01_sourcing_density", "02_hedged_claims", "03_party_framing"]
 
@@ -204,7 +204,8 @@ def test_failing_notebook_names_cell_keeps_notebook_and_leaves_no_html(tmp_path)
 
 
 def test_failing_notebook_exits_non_zero_from_the_command_line(tmp_path, monkeypatch):
-    from presslens import cli, report
+    from presslens import cli
+    from presslens.report import report
 
     src = tmp_path / "nbs"
     src.mkdir()
@@ -238,7 +239,7 @@ def _svg(chart):
 def test_charts_are_wellformed_svg_with_escaped_labels():
     import pandas as pd
 
-    from presslens import plots
+    from presslens.report import plots
 
     evil = '<script>alert("x")</script> & co'
     charts = [
@@ -259,7 +260,7 @@ def test_charts_are_wellformed_svg_with_escaped_labels():
 
 
 def test_chart_bars_are_proportional_to_values():
-    from presslens import plots
+    from presslens.report import plots
 
     root = _svg(plots.bar_shares(["a", "b"], [0.2, 0.4], "t"))
     widths = [float(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.find("{http://www.w3.org/2000/svg}title") is not None]
@@ -269,7 +270,7 @@ def test_chart_bars_are_proportional_to_values():
 def test_show_displays_svg_and_matplotlib_figures(monkeypatch):
     import IPython.display
 
-    from presslens import plots
+    from presslens.report import plots
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))

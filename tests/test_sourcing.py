@@ -9,12 +9,17 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_ARTICLE, ROOT, shared_path
-from presslens.parties import PartyConfig
-from presslens.sourcing import (
-    SOURCE_TYPES, add_attributions, attributions_by_paragraph, attributions_table, sourcing_measures, type_source,
+from presslens.framing.parties import PartyConfig
+from presslens.attribution.sourcing import (
+    SOURCE_TYPES,
+    add_attributions,
+    attributions_by_paragraph,
+    attributions_table,
+    sourcing_measures,
+    type_source,
 )
-from presslens.spans import Document
-from presslens.text import segment
+from presslens.document.spans import Document
+from presslens.syntax.segment import segment
 
 GOLD = Path(__file__).parent / "fixtures" / "pakistan-afghan-istanbul-talks.gold.json"
 PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
@@ -52,7 +57,7 @@ def _source_of_cue_starting(doc: Document, word: str) -> dict:
 
 def _seq(words: list[str], tags: list[str]):
     """A one-sentence paragraph of lower-cased words, for the construction rules."""
-    from presslens.sourcing import Seq
+    from presslens.attribution.sourcing import Seq
 
     n = len(words)
     return Seq(list(range(n)), list(range(1, n + 1)), words, words, tags, [0] * n, [True] + [False] * (n - 1),
@@ -225,9 +230,9 @@ def test_polnear_dev_bars():
 
 def test_polnear_dev_bars_mpnet(monkeypatch):
     """The mpnet model on PolNeAR dev meets the issue's three bars (measured 0.814 / 0.854 / 0.816)."""
-    from presslens import sourcing
-    from presslens.attribution_bert import MPNET_MODEL_PATH
-    from presslens.encoder import mpnet_parts
+    from presslens.attribution import sourcing
+    from presslens.attribution.transformer import MPNET_MODEL_PATH
+    from presslens.resources.encoder import mpnet_parts
     from presslens.evaluate.attribution import run
 
     dev = shared_path("data", "polnear", "dev")
@@ -247,8 +252,8 @@ def test_polnear_dev_bars_mpnet(monkeypatch):
 
 def test_rnn_model_file_ships_and_round_trips(tmp_path):
     """The shipped tagger: under 10 MB, loads without torch, saves byte-identically."""
-    from presslens.attribution_rnn import LABELS, RnnTagger, split_labels
-    from presslens.sourcing import ENSEMBLE_PATHS, RNN_PATH, RNN_PATHS, default_model
+    from presslens.attribution.rnn import LABELS, RnnTagger, split_labels
+    from presslens.attribution.sourcing import ENSEMBLE_PATHS, RNN_PATH, RNN_PATHS, default_model
 
     assert (RNN_PATH.parent / "attribution_rnn.md").is_file()
     for path in RNN_PATHS + ENSEMBLE_PATHS:
@@ -260,7 +265,7 @@ def test_rnn_model_file_ships_and_round_trips(tmp_path):
     assert len(model.members) == len(RNN_PATHS)
     # Labels of a plain report: a source, a cue, a content.
     doc = segment(Document("t", "Talks\n\nThe minister said that the talks had failed."))
-    from presslens.sourcing import doc_sequences
+    from presslens.attribution.sourcing import doc_sequences
 
     seq = doc_sequences(doc)[-1]
     labels = model.tag([seq])[0]
@@ -308,7 +313,7 @@ def test_distinct_sources_do_not_count_attributions_without_a_source():
 
 
 def test_a_tagged_cue_needs_a_word_cues_are_made_of():
-    from presslens.sourcing import _known_cue
+    from presslens.attribution.sourcing import _known_cue
 
     s = _seq(["qatar", "and", "türkiye", "are", "mediating", "the", "talks"], ["NNP", "CC", "NNP", "VBP", "VBG", "DT", "NNS"])
     assert not _known_cue(s, (3, 5))  # "are mediating": no cue of PolNeAR train has "mediat-"
@@ -338,7 +343,7 @@ def test_coordinated_cue_takes_the_subject_of_the_first_verb():
 
 def test_expletive_it_before_a_passive_cue_is_neither_source_nor_content():
     """"It was reported last week that X": the content is X, whether or not the tagger also marked "It"."""
-    from presslens.sourcing import _constructions, _join_contents
+    from presslens.attribution.sourcing import _constructions, _join_contents
 
     seq = _seq(["it", "was", "reported", "last", "week", "that", "some", "villages", "had", "waited", "."],
                ["PRP", "VBD", "VBN", "JJ", "NN", "IN", "DT", "NNS", "VBD", "VBN", "."])

@@ -8,7 +8,7 @@ import sys
 
 from conftest import shared_path
 
-from presslens.tagger import MODEL_PATH, default_tagger, evaluate, read_conllu
+from presslens.syntax.tagger import MODEL_PATH, default_tagger, evaluate, read_conllu
 
 #: The bar set for the shipped model on UD English EWT test (gold tokens).
 MIN_EWT_TEST_ACCURACY = 0.945
@@ -71,7 +71,7 @@ def test_cli_version():
 
 
 def test_a_trained_model_survives_saving_and_loading_exactly(tmp_path):
-    from presslens.tagger import PerceptronTagger, save, train
+    from presslens.syntax.tagger import PerceptronTagger, save, train
 
     sents = [("The talks resumed on Monday .".split(), ["DT", "NNS", "VBD", "IN", "NNP", "."]),
              ("Officials said the talks could resume .".split(), ["NNS", "VBD", "DT", "NNS", "MD", "VB", "."]),

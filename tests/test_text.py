@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import presslens
-from presslens.spans import Document
-from presslens.text import normalise_same_length, paragraph_spans
+from presslens.document.spans import Document
+from presslens.syntax.segment import normalise_same_length, paragraph_spans
 
 
 def _assert_spans_index_text(doc: Document) -> None:
@@ -119,7 +119,7 @@ def test_document_without_headline():
 
 def test_batch_segmentation_equals_one_by_one(default_doc):
     from presslens.pipeline import annotate_documents
-    from presslens.text import Segmenter
+    from presslens.syntax.segment import Segmenter
 
     # Invented texts of different shapes, plus the default article.
     texts = [default_doc.text, "Talks stall\n\nPakistan said the talks had stalled. Officials said so.",

@@ -11,7 +11,14 @@ import pytest
 from conftest import shared_path
 
 from presslens.evaluate.tone import class_scores, format_report, read_newsmtsc, run
-from presslens.tone import LABELS, MODEL_PATH, ToneModel, default_tone_model, vader_sentence_tone, word_valence
+from presslens.framing.tone import (
+    LABELS,
+    MODEL_PATH,
+    ToneModel,
+    default_tone_model,
+    vader_sentence_tone,
+    word_valence,
+)
 
 #: The issue's bar: macro-F1 over negative/neutral/positive on NewsMTSC devtest_mt.
 MIN_DEVTEST_MT_MACRO_F1 = 0.65
@@ -193,8 +200,8 @@ def test_framing_layer_tone_equals_predict_on_the_sentence():
     # The mention layer reuses its sentence's tokens, tags and parse; the tone
     # must be what `predict` gives for the same span and sentence.
     from presslens import annotate_text
-    from presslens.framing import add_mentions
-    from presslens.parties import PartyConfig
+    from presslens.framing.framing import add_mentions
+    from presslens.framing.parties import PartyConfig
 
     cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]},
                                              "q": {"label": "Qatar", "aliases": ["Qatar"]}}})

@@ -15,17 +15,17 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING
 
-from .errors import ConfigError, InputError, PresslensError
+from presslens.errors import ConfigError, InputError, PresslensError
 
 if TYPE_CHECKING:
-    from .spans import SPAN_COLUMNS, Corpus, Document
+    from presslens.document.spans import SPAN_COLUMNS, Corpus, Document
 
 # Loaded on first use. The annotator (NLTK, models): a report notebook that
 # reads annotations written by `presslens report` never pays for it. The
 # span types (pandas): `presslens report` itself only starts processes and
 # converts notebooks, and starts sooner without pandas.
-_LAZY = {"read_documents": "ingest", "annotate": "pipeline", "annotate_documents": "pipeline",
-         "annotate_paths": "pipeline", "Document": "spans", "Corpus": "spans", "SPAN_COLUMNS": "spans"}
+_LAZY = {"read_documents": "document.inputs", "annotate": "pipeline", "annotate_documents": "pipeline",
+         "annotate_paths": "pipeline", "Document": "document.spans", "Corpus": "document.spans", "SPAN_COLUMNS": "document.spans"}
 
 
 def __getattr__(name: str):
@@ -46,12 +46,12 @@ def load_article(input_path: str, parties_path: str = "", annotations_path: str 
     >>> doc = load_article("data/articles/pakistan-afghan-istanbul-talks.txt")  # doctest: +SKIP
     """
     if annotations_path:
-        from .export import read_jsonl_annotations
+        from presslens.document.outputs import read_jsonl_annotations
 
         wait_for_annotations(annotations_path)
         docs = read_jsonl_annotations(annotations_path)
     else:
-        from .pipeline import annotate_paths
+        from presslens.pipeline import annotate_paths
 
         docs = annotate_paths([input_path], parties=parties_path or None)
     if len(docs) != 1:
@@ -86,8 +86,8 @@ def wait_for_annotations(path: str, timeout: float = 900.0) -> None:
 
 def annotate_text(text: str, doc_id: str = "text", **meta) -> Document:
     """Annotate a string as one article (handy in notebooks and tests)."""
-    from .pipeline import annotate
-    from .spans import Document
+    from presslens.pipeline import annotate
+    from presslens.document.spans import Document
 
     return annotate(Document(doc_id, text, dict(meta)))
 

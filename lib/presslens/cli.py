@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import PresslensError
+from presslens import __version__
+from presslens.errors import PresslensError
 
 EXIT_USAGE = 2
 #: Choices of ``--attribution-model`` (``PRESSLENS_ATTRIBUTION_MODEL``; model files are for experiments, by variable).
@@ -107,23 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from .export import EXPORT_SUFFIXES, write_annotations
-    from .ingest import read_documents
-    from .pipeline import annotate_documents
+    from presslens.document.outputs import EXPORT_SUFFIXES, write_annotations
+    from presslens.document.inputs import read_documents
+    from presslens.pipeline import annotate_documents
 
     out = Path(args.out)
     if out.suffix.lower() not in EXPORT_SUFFIXES:
         raise PresslensError(f"{out}: output must end in .jsonl or .parquet")
     if out.suffix.lower() == ".parquet":
         # Corpus mode: a folder of partitioned tables, streamed, resumable.
-        from .corpus import annotate_corpus
+        from presslens.corpus.corpus import annotate_corpus
 
         run = annotate_corpus(args.inputs, out, args.parties, jobs=args.jobs, scheduler=args.scheduler,
                               partition_size=args.partition_size, restart=args.restart, progress=not args.quiet)
         if not args.quiet:
             print(run.summary())
         return 0
-    from .parties import load_parties
+    from presslens.framing.parties import load_parties
 
     parties = load_parties(args.parties)
     docs = read_documents(args.inputs)
@@ -136,7 +136,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 def summary_line(docs, out: Path) -> str:
     """A short, human summary of what was annotated."""
-    from .text import is_word
+    from presslens.syntax.segment import is_word
 
     n_sent = n_body = n_words = 0
     for d in docs:
@@ -151,17 +151,17 @@ def summary_line(docs, out: Path) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import run_report
+    from presslens.report.report import run_report
 
     out = Path(args.out) if args.out else Path("reports") / Path(args.input).stem
     if args.jobs is not None and args.jobs < 1:
         raise PresslensError("--jobs must be at least 1")
     # Corpus mode (issue 7): a corpus or an annotation folder gets the corpus
     # report; --jobs is then the number of annotation workers (Dask).
-    from .ingest import corpus_input
+    from presslens.document.inputs import corpus_input
 
     if Path(args.input).exists() and corpus_input(args.input):
-        from .corpus import run_corpus_report
+        from presslens.corpus.corpus import run_corpus_report
 
         metrics = run_corpus_report(args.input, out, args.parties, args.include_code, jobs=args.jobs or 1,
                                     group_by=args.group_by, progress=not args.quiet)
@@ -175,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_pos(args: argparse.Namespace) -> int:
-    from .tagger import default_tagger, evaluate
+    from presslens.syntax.tagger import default_tagger, evaluate
 
     for f in args.files:
         if not Path(f).is_file():
@@ -201,7 +201,7 @@ def cmd_evaluate_module(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_coding(args: argparse.Namespace) -> int:
-    from .coding import run_cli_evaluate_coding
+    from presslens.evaluate.coding import run_cli_evaluate_coding
 
     for f in [*args.sheets, *([args.brat] if args.brat else [])]:
         if not Path(f).exists():
@@ -213,7 +213,7 @@ def cmd_evaluate_coding(args: argparse.Namespace) -> int:
 
 
 def cmd_export_coding(args: argparse.Namespace) -> int:
-    from .coding import run_cli_export
+    from presslens.evaluate.coding import run_cli_export
 
     if args.sample < 1:
         raise PresslensError("--sample must be at least 1")
@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "attribution_model", None):
         import os
 
-        from .attribution_rnn import MODEL_ENV
+        from presslens.attribution.rnn import MODEL_ENV
 
         # Through the environment, so that report kernels and Dask workers
         # started from here use the same model and provenance names it.

@@ -15,10 +15,10 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from .ingest import read_documents
-from .parties import PartyConfig, load_parties
-from .spans import Document
-from .text import Segmenter, default_segmenter
+from presslens.document.inputs import read_documents
+from presslens.framing.parties import PartyConfig, load_parties
+from presslens.document.spans import Document
+from presslens.syntax.segment import Segmenter, default_segmenter
 
 
 #: Documents segmented together: their sentences are tagged in one batch.
@@ -47,9 +47,9 @@ def annotate_segmented(doc: Document, parties: PartyConfig | None = None, hedge_
     ``attribution_tags``: the document's item of
     :func:`presslens.sourcing.tag_documents`, when it was tagged in a batch.
     """
-    from .framing import add_mentions
-    from .hedging import add_hedges
-    from .sourcing import add_attributions
+    from presslens.framing.framing import add_mentions
+    from presslens.hedging.hedging import add_hedges
+    from presslens.attribution.sourcing import add_attributions
 
     add_attributions(doc, parties, tagged=attribution_tags)
     if parties is not None:
@@ -71,7 +71,7 @@ def annotate_documents(
     :data:`SEGMENT_BATCH` at a time so that their sentences share one tagger
     batch.
     """
-    from .sourcing import tag_documents
+    from presslens.attribution.sourcing import tag_documents
 
     tune_allocator()
     segmenter = segmenter or default_segmenter()

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import match_spans, overlaps, prf
+from presslens.evaluate import match_spans, overlaps, prf
 
 SpanL = tuple[int, int, Any]
 LAYERS = ("cue", "source", "content", "hedge", "mention", "tone")
@@ -163,7 +163,7 @@ def gold_json_spans(path: str | Path) -> tuple[dict[str, list[SpanL]], dict[str,
 
 def brat_spans(ann_path: str | Path, text: str) -> dict[str, list[SpanL]]:
     """Cue/source/content spans of one BRAT ``.ann`` file (labels ``None``)."""
-    from .attribution import read_brat
+    from presslens.evaluate.attribution import read_brat
 
     spans = read_brat(ann_path, text)
     out = _empty()
@@ -185,7 +185,7 @@ def standoff_spans(ann: str, text: str) -> dict[str, list[SpanL]]:
     >>> standoff_spans(ann, "The said")["cue"]
     [(4, 8, 'media')]
     """
-    from .attribution import _trim, read_standoff
+    from presslens.evaluate.attribution import _trim, read_standoff
 
     parsed = read_standoff(ann)
     attrs: dict[str, dict[str, Any]] = {}
@@ -466,9 +466,9 @@ def brat_sentence_agreement(folder: str | Path, max_texts: int | None = None) ->
 
     >>> brat_sentence_agreement("../shared/data/polnear/dev")["tool_vs_gold"]  # doctest: +SKIP
     """
-    from ..pipeline import annotate
-    from ..spans import Document
-    from .attribution import annotations_by_text
+    from presslens.pipeline import annotate
+    from presslens.document.spans import Document
+    from presslens.evaluate.attribution import annotations_by_text
 
     texts = sorted(annotations_by_text(folder).items())
     if max_texts is not None:
@@ -517,9 +517,9 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
 
     >>> brat_coding_report("coding/")["scores"]  # doctest: +SKIP
     """
-    from ..pipeline import annotate
-    from ..spans import Document
-    from .attribution import annotations_by_text
+    from presslens.pipeline import annotate
+    from presslens.document.spans import Document
+    from presslens.evaluate.attribution import annotations_by_text
 
     pooled_pred: dict[str, list[SpanL]] = _empty()
     pooled_gold: dict[str, list[SpanL]] = _empty()

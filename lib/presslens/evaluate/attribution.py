@@ -26,10 +26,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import match_spans
+from presslens.evaluate import match_spans
 
 if TYPE_CHECKING:
-    from ..sourcing import Seq
+    from presslens.attribution.sourcing import Seq
 
 Span = tuple[int, int]
 ROLES = ("cue", "source", "content")
@@ -100,9 +100,9 @@ def gold_paragraphs(folder: str | Path) -> Iterator[tuple[Path, "Seq", dict[str,
 
     Each text is segmented once however many annotations it has.
     """
-    from ..sourcing import doc_sequences
-    from ..spans import Document
-    from ..text import segment
+    from presslens.attribution.sourcing import doc_sequences
+    from presslens.document.spans import Document
+    from presslens.syntax.segment import segment
 
     cache: dict[Path, list] = {}
     for txt, ann in brat_pairs(folder):
@@ -137,7 +137,7 @@ def predict_spans(text: str, doc_id: str = "doc", nested: bool = False) -> dict[
     are therefore left out unless ``nested`` is true; scoring them would
     count, as false alarms, relations the gold scheme cannot contain.
     """
-    from ..sourcing import annotate_attributions_text
+    from presslens.attribution.sourcing import annotate_attributions_text
 
     doc = annotate_attributions_text(text, doc_id)
     out: dict[str, set[Span]] = {r: set() for r in ROLES}

@@ -36,8 +36,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import binary_scores, match_spans
-from ..hedging import HEDGE_CATEGORIES, HedgeLexicon, default_lexicon
+from presslens.evaluate import binary_scores, match_spans
+from presslens.hedging.hedging import HEDGE_CATEGORIES, HedgeLexicon, default_lexicon
 
 Span = tuple[int, int]
 #: Categories scored against schemes that annotate semantic uncertainty only.
@@ -105,7 +105,7 @@ def detect_cues(
     call for all of them), without building documents: scoring thousands of
     sentences stays fast.
     """
-    from ..text import default_segmenter
+    from presslens.syntax.segment import default_segmenter
 
     lexicon = lexicon or default_lexicon()
     seg = default_segmenter()

@@ -35,8 +35,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import prf
-from ..parser import AGENT, PATIENT, DependencyParser, attachment_scores, default_parser, read_conllu_trees, semantic_roles
+from presslens.evaluate import prf
+from presslens.syntax.parser import (
+    AGENT,
+    PATIENT,
+    DependencyParser,
+    attachment_scores,
+    default_parser,
+    read_conllu_trees,
+    semantic_roles,
+)
 
 #: Gold relations scored by ``role.gold_relations``.
 SCORED_DEPRELS: tuple[str, ...] = ("nsubj", "obj", "nsubj:pass", "obl:agent")
@@ -53,8 +61,8 @@ def run(paths: Sequence[str | os.PathLike[str]], parser: DependencyParser | None
     n_gold, n_pred}}, "patient": {...}, "parser": {"all_tokens": {uas, las,
     n}}, "by_relation": {deprel: {accuracy, n}}, "files": [...]}``.
     """
-    from ..framing import sentence_roles
-    from ..tagger import default_tagger
+    from presslens.framing.framing import sentence_roles
+    from presslens.syntax.tagger import default_tagger
 
     parser = parser or default_parser()
     trees = []

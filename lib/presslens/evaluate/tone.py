@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import prf
-from ..tone import LABELS, ToneModel, default_tone_model, vader_sentence_tone
+from presslens.evaluate import prf
+from presslens.framing.tone import LABELS, ToneModel, default_tone_model, vader_sentence_tone
 
 #: NewsMTSC polarity codes.
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}

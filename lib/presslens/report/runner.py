@@ -1,0 +1,229 @@
+"""Execute notebooks with papermill, one kernel each, and render them with nbconvert.
+
+Each notebook gets its own kernel, started as soon as its turn comes so that
+kernel start-up overlaps with papermill's import and with whatever the
+caller does meanwhile (``presslens report`` annotates the article). The
+notebooks run in threads of this process: papermill and nbconvert are
+imported once, and the waiting is on the kernels, which are separate
+processes. A kernel is killed as soon as its notebook is done; nothing in it
+is needed after the last cell.
+
+This module imports nothing from presslens, so ``benchmarks/report_speed.py``
+runs its floor (trivial notebooks) through exactly this code.
+
+>>> from presslens.report.runner import Job
+>>> Job("notebooks/01_sourcing_density.ipynb", "out/01_sourcing_density.ipynb").name
+'01_sourcing_density'
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+KERNEL_NAME = "python3"
+#: Environment of every kernel: warnings are report noise, never content.
+KERNEL_ENV = {"PYTHONWARNINGS": "ignore", "MPLBACKEND": "agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+              "TQDM_DISABLE": "1"}
+
+
+@dataclass
+class Job:
+    """One notebook to run: where it is, where the executed copy and its HTML go."""
+
+    notebook: str | os.PathLike[str]
+    executed: str | os.PathLike[str]
+    html: str | os.PathLike[str] | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    cwd: str | os.PathLike[str] | None = None
+    log: str | os.PathLike[str] | None = None
+    #: passed to the HTML template as ``resources.presslens`` (the report's provenance footer)
+    html_resources: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return Path(self.notebook).stem
+
+
+@dataclass
+class Outcome:
+    name: str
+    executed: Path
+    seconds: float
+    error: str | None = None
+    html: Path | None = None
+
+
+_import_lock = threading.Lock()
+
+
+def _papermill():
+    with _import_lock:  # one thread imports, the others wait for it
+        import logging
+
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        # Papermill logs its progress and parameter checks as warnings on the
+        # terminal; failures come back as exceptions, so only errors are shown.
+        logging.getLogger("papermill").setLevel(logging.ERROR)
+
+    return papermill, PapermillExecutionError
+
+
+def warm_up() -> None:
+    """Start importing papermill and nbconvert in a background thread.
+
+    The caller goes on (starting kernels, waiting for a child process); the
+    notebook threads then find the modules imported or wait for the import
+    under the same lock.
+    """
+    def imports() -> None:
+        # The kernel manager first: the notebook threads need it to start
+        # their kernels, and they would wait for all of papermill otherwise.
+        from jupyter_client.manager import KernelManager  # noqa: F401
+
+        _papermill()
+        with _import_lock:
+            import nbconvert  # noqa: F401
+
+    threading.Thread(target=imports, name="papermill-import", daemon=True).start()
+
+
+_kernels: set[Any] = set()  # running kernel managers, killed on interrupt
+_kernels_lock = threading.Lock()
+
+
+def _start_kernel(job: Job):
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import KernelManager
+
+    # Local sockets (an absolute path, since the kernel runs in the
+    # notebook's folder) rather than TCP ports: nothing listens on the
+    # network, and the kernel has no TCP warning to print.
+    ipc = Path(tempfile.gettempdir()) / f"presslens-kernel-{uuid.uuid4().hex[:12]}"
+    km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(ipc))
+    log = open(job.log, "wb") if job.log else open(os.devnull, "wb")  # noqa: SIM115 - closed in _run_one
+    env = {**os.environ, **KERNEL_ENV}
+    cwd = str(job.cwd or Path(job.notebook).resolve().parent)
+    with _kernels_lock:
+        _kernels.add(km)
+    km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
+    return km, log
+
+
+def _run_one(job: Job, include_code: bool, bar: dict[str, Any] | bool = False) -> Outcome:
+    t0 = time.perf_counter()
+    executed = Path(job.executed)
+    km, log = _start_kernel(job)
+    error = None
+    try:
+        pm, PapermillExecutionError = _papermill()
+        try:
+            # No save after every cell: each save re-validates the whole
+            # notebook; the executed notebook is written once at the end,
+            # and with the failing cell's traceback when a cell raises.
+            pm.execute_notebook(
+                str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
+                progress_bar=bar, log_output=False, report_mode=False, request_save_on_cell_execute=False,
+                start_timeout=120,
+            )
+        except PapermillExecutionError as exc:
+            error = f"cell {exc.cell_index + 1} (execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
+        except Exception as exc:  # kernel died, bad notebook JSON, ...
+            error = f"{type(exc).__name__}: {exc}"
+    finally:
+        _stop_kernel(km)
+        log.close()
+    seconds = time.perf_counter() - t0
+    html = None
+    if error is None and job.html:
+        html = Path(job.html)
+        html.write_text(to_html(executed, include_code, {**job.html_resources, "seconds": round(seconds, 1)}),
+                        encoding="utf-8")
+    return Outcome(job.name, executed, seconds, error, html)
+
+
+def _stop_kernel(km) -> None:
+    with _kernels_lock:
+        _kernels.discard(km)
+    try:
+        km.shutdown_kernel(now=True)
+    except Exception:  # already gone: nothing to stop
+        pass
+    try:
+        km.cleanup_resources()
+    except Exception:
+        pass
+
+
+def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False,
+                  on_done: Callable[[Outcome], None] | None = None, progress: bool = False) -> list[Outcome]:
+    """Run ``jobs``, at most ``parallel`` kernels at a time; outcomes in the order of ``jobs``.
+
+    A failing notebook does not stop the others; its outcome carries the
+    error (which cell, which exception) and the executed notebook is kept.
+    With ``progress``, one bar per notebook (cells done) on the terminal.
+    """
+    parallel = max(1, min(parallel, len(jobs)))
+    outcomes: dict[str, Outcome] = {}
+    width = max(len(job.name) for job in jobs) if jobs else 0
+    bars = [{"desc": job.name.ljust(width), "position": i, "leave": True, "file": sys.stderr, "ascii": None}
+            if progress else False for i, job in enumerate(jobs)]
+    pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook")
+    futures = {pool.submit(_run_one, job, include_code, bar): job for job, bar in zip(jobs, bars)}
+    try:
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # the kernel did not even start
+                outcome = Outcome(job.name, Path(job.executed), 0.0, f"{type(exc).__name__}: {exc}")
+            outcomes[job.name] = outcome
+            if on_done:
+                on_done(outcome)
+    except BaseException:
+        # Interrupted (Ctrl-C): kill every kernel so the threads end at once.
+        for fut in futures:
+            fut.cancel()
+        with _kernels_lock:
+            running = list(_kernels)
+        for km in running:
+            _stop_kernel(km)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    return [outcomes[job.name] for job in jobs]
+
+
+def to_html(executed: str | os.PathLike[str], include_code: bool = False,
+            resources: Mapping[str, Any] | None = None) -> str:
+    """Render an executed notebook as offline HTML: no CDN scripts, no stderr, code hidden by default."""
+    with _import_lock:
+        import nbformat
+        from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            # stderr carries warnings and log noise, never report content.
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    title = (resources or {}).get("title")
+    if title:
+        nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="presslens", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.exclude_input = not include_code
+    exporter.exclude_input_prompt = not include_code
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb, resources={"presslens": dict(resources or {})})
+    return body
