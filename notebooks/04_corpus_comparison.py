@@ -57,8 +57,9 @@ from IPython.display import HTML, Markdown, display
 from presslens.corpus import compare
 from presslens.report import compare_plots, plots
 from presslens.report import display as show
-from presslens.corpus.corpus import annotate_corpus, read_measures, read_skipped
-from presslens.report.report import record_metrics
+from presslens.corpus.annotate import annotate_corpus
+from presslens.corpus.read import read_measures, read_skipped
+from presslens.report.kernel import record_metrics
 
 if not annotations_path:
     annotations_path = str(Path(output_dir) / "annotations.parquet")

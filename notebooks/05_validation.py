@@ -31,7 +31,7 @@
 # **Run it** in JupyterLab (edit the parameters cell) or headlessly with
 # papermill: `papermill notebooks/05_validation.ipynb out.ipynb -p coding_sheet coding/coding_sheet.csv`.
 # To code your own sample: `presslens export-coding CORPUS --sample 20 --seed 1 --out coding`
-# (or `presslens.coding.export_coding`), fill `coding/coding_sheet.csv` following
+# (or `presslens.evaluate.coding.export_coding`), fill `coding/coding_sheet.csv` following
 # `coding/CODING.md`, and point `coding_sheet` here. With the defaults it
 # checks the project's example article against its shipped coding.
 # `scripts/build_validation.py` runs it on the shared gold data and writes `VALIDATION.md`.
@@ -62,12 +62,11 @@ import importlib
 import pandas as pd
 from IPython.display import Markdown, display
 
-import presslens
-import presslens.framing.parties
+from presslens.framing.parties import load_parties
 from presslens.report import display as show
 from presslens.evaluate.coding import coder_table, coding_sentences, read_coding_sheet, sheet_disagreements, tool_tone
 from presslens.evaluate import agreement as ag
-from presslens.report.report import record_metrics
+from presslens.report.kernel import load_article, record_metrics
 
 metrics: dict = {"title": "Validation"}
 
@@ -88,7 +87,7 @@ def left(table: pd.DataFrame):
 # count neither as hits nor as false alarms.
 
 # %%
-doc = presslens.load_article(input_path, parties_path) if gold_path else None
+doc = load_article(input_path, parties_path) if gold_path else None
 if gold_path:
     gold, optional = ag.gold_json_spans(gold_path)
     pred = ag.drop_optional(ag.tool_spans(doc), optional)
@@ -171,7 +170,7 @@ if coding_sheet:
 
 # %%
 if brat_dir:
-    brat_report = ag.brat_coding_report(brat_dir, presslens.framing.parties.load_parties(parties_path) if parties_path else None)
+    brat_report = ag.brat_coding_report(brat_dir, load_parties(parties_path) if parties_path else None)
     display(left(brat_report["scores"][["layer", "match", "precision", "recall", "f1", "n_gold", "n_pred"]]))
     display(left(brat_report["alpha"]))
     for title, table in brat_report["confusion"].items():
@@ -239,7 +238,7 @@ else:
 # %% [markdown]
 # ## Mention roles on UD English EWT and tone on NewsMTSC
 # Roles: every EWT test sentence is tagged and parsed by presslens, and the
-# role of each token is called by `presslens.framing.sentence_roles`, the
+# role of each token is called by `presslens.syntax.roles.sentence_roles`, the
 # very function the party-framing layer uses; the gold role is read off the
 # treebank's tree (agent = `nsubj` of an active verb or `obl:agent`;
 # patient = `obj` or `nsubj:pass`). Tone: the target-level model against

@@ -49,7 +49,7 @@ LABELS = ("O", "B-Q", "I-Q", "B-S", "I-S", "B-C", "I-C")
 
 
 def prepare(args: argparse.Namespace) -> None:
-    from presslens.attribution.rnn import joint_labels
+    from presslens.attribution.labels import joint_labels
     from presslens.evaluate.attribution import gold_paragraphs
 
     texts = set()

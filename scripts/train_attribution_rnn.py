@@ -39,7 +39,8 @@ COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
 
 def prepare(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT / "lib"))
-    from presslens.attribution.rnn import PAD, UNK, encode, joint_labels, token_strings
+    from presslens.attribution.rnn import PAD, UNK, encode, token_strings
+    from presslens.attribution.labels import joint_labels
     from presslens.evaluate.attribution import gold_paragraphs
 
     t0 = time.time()
@@ -82,7 +83,8 @@ def teacher(args: argparse.Namespace) -> None:
     (``train --teacher``): averaged per-token log-probabilities, renormalised.
     """
     sys.path.insert(0, str(ROOT / "lib"))
-    from presslens.attribution.rnn import LABELS as RT_LABELS, RnnEnsemble, _forward
+    from presslens.attribution.labels import LABELS as RT_LABELS
+    from presslens.attribution.rnn import RnnEnsemble, _forward
 
     z = np.load(args.data)
     X, lengths = z["X"], z["lengths"]
@@ -110,7 +112,7 @@ def cue_words(args: argparse.Namespace) -> None:
     """``lexicons/polnear_cue_words.txt``: stems of every token of every train cue (project venv)."""
     sys.path.insert(0, str(ROOT / "lib"))
     from presslens.evaluate.attribution import brat_pairs, read_brat
-    from presslens.attribution.sourcing import _stem
+    from presslens.framing.tone import _stem
     from presslens.syntax.segment import default_segmenter
 
     seg = default_segmenter()

@@ -90,13 +90,17 @@ def test_evaluate_roles_json_shape(capsys, conllu):
 
 def test_evaluate_roles_scores_the_framing_function(conllu, monkeypatch):
     # `evaluate roles` must score the very calls the mention layer uses.
-    from presslens.framing import framing
     from presslens.evaluate import roles
+    from presslens.framing import mentions
+    from presslens.syntax import roles as syntax_roles
+
+    # Both read the one function of presslens.syntax.roles.
+    assert roles.sentence_roles is mentions.sentence_roles is syntax_roles.sentence_roles
 
     def everyone_is_other(words, tags, arcs=None):
         return [("other", None, "test")] * len(words)
 
-    monkeypatch.setattr(framing, "sentence_roles", everyone_is_other)
+    monkeypatch.setattr(roles, "sentence_roles", everyone_is_other)
     assert roles.run([conllu])["role"]["gold_relations"]["accuracy"] == 0.0
 
 

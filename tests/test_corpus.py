@@ -9,16 +9,9 @@ import pytest
 
 from conftest import PARTIES
 from presslens.cli import main
-from presslens.corpus.corpus import (
-    annotate_corpus,
-    annotate_partition,
-    iter_partitions,
-    measures_row,
-    read_corpus_annotations,
-    read_measures,
-    read_skipped,
-    read_spans,
-)
+from presslens.corpus.annotate import annotate_corpus, annotate_partition, measures_row
+from presslens.corpus.records import iter_partitions
+from presslens.corpus.read import read_corpus_annotations, read_measures, read_skipped, read_spans
 from presslens.errors import PresslensError
 from presslens.document.inputs import MAX_ARTICLE_BYTES
 
@@ -140,7 +133,7 @@ def test_read_back_matches_direct_annotation(tmp_path):
 
 
 def test_resume_skips_finished_partitions_and_checks_parameters(tmp_path, monkeypatch):
-    import presslens.corpus.corpus as corpus
+    import presslens.corpus.annotate as corpus
 
     path = _corpus(tmp_path)
     out = tmp_path / "out.parquet"
@@ -150,7 +143,7 @@ def test_resume_skips_finished_partitions_and_checks_parameters(tmp_path, monkey
     (out / "_done" / "part-00001.json").unlink()
     calls = []
     real = corpus.annotate_partition
-    monkeypatch.setattr(corpus, "annotate_partition", lambda recs, p: calls.append(list(recs["doc_id"])) or real(recs, p))
+    monkeypatch.setattr(corpus, "annotate_partition", lambda recs, **o: calls.append(list(recs["doc_id"])) or real(recs, **o))
     run = annotate_corpus([path], out, partition_size=2)
     assert calls == [["b1", "b2"]] and run.resumed == 1 and run.annotated == 4
     pd.testing.assert_frame_equal(read_measures(out), first)
@@ -197,20 +190,21 @@ def test_local_dask_cluster_for_jobs_above_one(tmp_path):
 def test_reader_stays_at_most_a_few_partitions_ahead(tmp_path, monkeypatch, scheduler):
     # Bounded memory: the corpus is read as the partitions are annotated,
     # never all at once (one partition ahead in-process; two per worker on Dask).
-    import presslens.corpus.corpus as corpus
+    import presslens.corpus.annotate as corpus
+    import presslens.corpus.records as records
 
     rows = [{"id": f"d{i}", "text": f"Officials said talks number {i} had stalled.", "outlet": "X"} for i in range(12)]
     path = tmp_path / "big.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     pulled = []
-    real_records = corpus._jsonl_records
+    real_records = records._jsonl_records
 
     def counting(p):
         for rec in real_records(p):
             pulled.append(rec["doc_id"])
             yield rec
 
-    monkeypatch.setattr(corpus, "_jsonl_records", counting)
+    monkeypatch.setattr(records, "_jsonl_records", counting)
     ahead = []
     real_write = corpus._write_partition
 
@@ -255,7 +249,7 @@ def test_measures_table_unites_partition_columns(tmp_path):
 
 
 def test_report_on_a_corpus_and_on_an_annotation_folder(tmp_path, monkeypatch, capsys):
-    import presslens.corpus.corpus as corpus
+    import presslens.report.corpus_report as corpus
     from presslens.document.inputs import corpus_input
 
     path = _corpus(tmp_path, [{"id": "e", "text": ""}])
@@ -322,7 +316,7 @@ def test_local_cluster_workers_keep_glibc_adaptive_malloc():
 
     dask = pytest.importorskip("dask")
     distributed = pytest.importorskip("distributed")
-    from presslens.corpus.corpus import local_cluster_config
+    from presslens.corpus.cluster import local_cluster_config
 
     with dask.config.set(local_cluster_config()):
         with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as c, \

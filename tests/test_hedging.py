@@ -11,7 +11,9 @@ from conftest import DEFAULT_ARTICLE, shared_path
 
 import presslens
 from presslens.errors import ConfigError
-from presslens.hedging.hedging import HedgeLexicon, add_hedges, hedge_measures, hedged_claims
+from presslens.hedging.lexicon import HedgeLexicon
+from presslens.hedging.annotate import add_hedges
+from presslens.hedging.measures import hedge_measures, hedged_claims
 from presslens.document.spans import Document
 
 GOLD_FIXTURE = Path(__file__).parent / "fixtures" / "pakistan-afghan-istanbul-talks.gold.json"

@@ -105,7 +105,7 @@ def test_annotate_parquet_span_table(tmp_path, capsys):
     code, err = _annotate(capsys, src, "--out", out)
     assert code == 0, err
     # Corpus mode: a folder of partitioned span tables, read back by corpus.read_spans.
-    from presslens.corpus.corpus import read_spans
+    from presslens.corpus.read import read_spans
 
     table = read_spans(out)
     assert list(table.columns[:5]) == ["doc_id", "layer", "start", "end", "label"]

@@ -18,8 +18,8 @@ from presslens.syntax.parser import (
     is_projective,
     oracle,
     read_conllu_trees,
-    semantic_roles,
 )
+from presslens.syntax.roles import semantic_roles
 from presslens.syntax.tagger import default_tagger
 
 

@@ -200,7 +200,7 @@ def test_framing_layer_tone_equals_predict_on_the_sentence():
     # The mention layer reuses its sentence's tokens, tags and parse; the tone
     # must be what `predict` gives for the same span and sentence.
     from presslens import annotate_text
-    from presslens.framing.framing import add_mentions
+    from presslens.framing.mentions import add_mentions
     from presslens.framing.parties import PartyConfig
 
     cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]},

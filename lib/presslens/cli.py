@@ -13,19 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from presslens import __version__
+from presslens.attribution.registry import DEFAULT_MODEL, MODELS
 from presslens.errors import PresslensError
 
 EXIT_USAGE = 2
-#: Choices of ``--attribution-model`` (``PRESSLENS_ATTRIBUTION_MODEL``; model files are for experiments, by variable).
-ATTRIBUTION_MODELS = ("default", "ensemble", "accurate", "mpnet")
 
 
 def _model_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--attribution-model", choices=ATTRIBUTION_MODELS, metavar="MODEL",
-                   help="attribution tagger: default (fast, distilled), ensemble, accurate (fine-tuned "
-                        "MiniLM; +0.03 to +0.04 F1, about twelve times slower) or mpnet (fine-tuned MPNet; "
-                        "most accurate, slowest, needs python3 tasks.py setup --mpnet); "
-                        "sets PRESSLENS_ATTRIBUTION_MODEL")
+    p.add_argument("--attribution-model", choices=list(MODELS), default=DEFAULT_MODEL, metavar="MODEL",
+                   help="attribution tagger: " + "; ".join(f"{m.name}: {m.summary}" for m in MODELS.values()))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,10 +112,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         raise PresslensError(f"{out}: output must end in .jsonl or .parquet")
     if out.suffix.lower() == ".parquet":
         # Corpus mode: a folder of partitioned tables, streamed, resumable.
-        from presslens.corpus.corpus import annotate_corpus
+        from presslens.corpus.annotate import annotate_corpus
 
         run = annotate_corpus(args.inputs, out, args.parties, jobs=args.jobs, scheduler=args.scheduler,
-                              partition_size=args.partition_size, restart=args.restart, progress=not args.quiet)
+                              partition_size=args.partition_size, restart=args.restart, progress=not args.quiet,
+                              attribution_model=args.attribution_model)
         if not args.quiet:
             print(run.summary())
         return 0
@@ -127,7 +124,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     parties = load_parties(args.parties)
     docs = read_documents(args.inputs)
-    docs = annotate_documents(docs, parties, progress=not args.quiet)
+    docs = annotate_documents(docs, parties, progress=not args.quiet, attribution_model=args.attribution_model)
     write_annotations(docs, out)
     if not args.quiet:
         print(summary_line(docs, out))
@@ -161,14 +158,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     from presslens.document.inputs import corpus_input
 
     if Path(args.input).exists() and corpus_input(args.input):
-        from presslens.corpus.corpus import run_corpus_report
+        from presslens.report.corpus_report import run_corpus_report
 
         metrics = run_corpus_report(args.input, out, args.parties, args.include_code, jobs=args.jobs or 1,
-                                    group_by=args.group_by, progress=not args.quiet)
+                                    group_by=args.group_by, progress=not args.quiet,
+                                    attribution_model=args.attribution_model)
         if not args.quiet:
             print(f"{len(metrics['notebooks'])} corpus report(s) written: {out / 'index.html'}")
         return 0
-    metrics = run_report(args.input, out, args.parties, args.include_code, args.jobs, progress=not args.quiet)
+    metrics = run_report(args.input, out, args.parties, args.include_code, args.jobs, progress=not args.quiet,
+                         attribution_model=args.attribution_model)
     if not args.quiet:
         print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
     return 0
@@ -195,7 +194,8 @@ def cmd_evaluate_module(args: argparse.Namespace) -> int:
         if not Path(f).exists():
             raise PresslensError(f"{f}: no such file or folder")
     module = importlib.import_module(f"presslens.evaluate.{args.module}")
-    result = module.run(args.files)
+    options = {"attribution_model": args.attribution_model} if hasattr(args, "attribution_model") else {}
+    result = module.run(args.files, **options)
     print(json.dumps(result, indent=None if args.json else 2) if args.json else module.format_report(result))
     return 0
 
@@ -224,14 +224,6 @@ def cmd_export_coding(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "attribution_model", None):
-        import os
-
-        from presslens.attribution.rnn import MODEL_ENV
-
-        # Through the environment, so that report kernels and Dask workers
-        # started from here use the same model and provenance names it.
-        os.environ[MODEL_ENV] = args.attribution_model
     try:
         return args.func(args)
     except PresslensError as exc:

@@ -2,7 +2,10 @@
 
 Data flows one way: raw text -> text layers (paragraph, sentence, token) ->
 analysis layers (attribution, mention when parties are given, hedge, booster) -> measures. Each analysis
-reads spans and adds spans.
+reads spans and adds spans, and assumes the text layers exist; this module
+makes sure they do (:func:`require`, which the measures call too). Which
+attribution tagger runs is a value, ``attribution_model`` (a name of
+:data:`presslens.attribution.registry.MODELS`), passed down explicitly.
 
 >>> from presslens.pipeline import annotate_paths
 >>> docs = annotate_paths(["data/articles/pakistan-afghan-istanbul-talks.txt"])  # doctest: +SKIP
@@ -15,10 +18,19 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from presslens.attribution.annotate import add_attributions, tag_documents
+from presslens.attribution.registry import DEFAULT_MODEL, load_model
 from presslens.document.inputs import read_documents
-from presslens.framing.parties import PartyConfig, load_parties
 from presslens.document.spans import Document
+from presslens.errors import PresslensError
+from presslens.framing.frames import add_frames
+from presslens.framing.mentions import add_mentions
+from presslens.framing.parties import PartyConfig, load_parties
+from presslens.hedging.annotate import add_hedges
 from presslens.syntax.segment import Segmenter, default_segmenter
+
+#: The text layers every analysis reads.
+TEXT_LAYERS = ("paragraph", "sentence", "token")
 
 
 #: Documents segmented together: their sentences are tagged in one batch.
@@ -33,25 +45,22 @@ def annotate(
     parties: PartyConfig | None = None,
     segmenter: Segmenter | None = None,
     hedge_lexicon=None,
+    attribution_model: str = DEFAULT_MODEL,
 ) -> Document:
     """Add every layer presslens knows to one document (in place) and return it."""
     with collector_paused():
         (segmenter or default_segmenter()).segment(doc)
-        return annotate_segmented(doc, parties, hedge_lexicon)
+        return annotate_segmented(doc, parties, hedge_lexicon, attribution_model=attribution_model)
 
 
 def annotate_segmented(doc: Document, parties: PartyConfig | None = None, hedge_lexicon=None,
-                       attribution_tags=None) -> Document:
+                       attribution_tags=None, attribution_model: str = DEFAULT_MODEL) -> Document:
     """The analysis layers of a document that already has its text layers (paragraph, sentence, token).
 
     ``attribution_tags``: the document's item of
-    :func:`presslens.sourcing.tag_documents`, when it was tagged in a batch.
+    :func:`presslens.attribution.annotate.tag_documents`, when it was tagged in a batch.
     """
-    from presslens.framing.framing import add_mentions
-    from presslens.hedging.hedging import add_hedges
-    from presslens.attribution.sourcing import add_attributions
-
-    add_attributions(doc, parties, tagged=attribution_tags)
+    add_attributions(doc, parties, model=load_model(attribution_model), tagged=attribution_tags)
     if parties is not None:
         add_mentions(doc, parties)
     add_hedges(doc, hedge_lexicon)
@@ -64,6 +73,7 @@ def annotate_documents(
     progress: bool = False,
     segmenter: Segmenter | None = None,
     hedge_lexicon=None,
+    attribution_model: str = DEFAULT_MODEL,
 ) -> list[Document]:
     """Annotate many documents, with a progress bar on request.
 
@@ -71,8 +81,7 @@ def annotate_documents(
     :data:`SEGMENT_BATCH` at a time so that their sentences share one tagger
     batch.
     """
-    from presslens.attribution.sourcing import tag_documents
-
+    model = load_model(attribution_model)
     tune_allocator()
     segmenter = segmenter or default_segmenter()
     bar = None
@@ -87,8 +96,8 @@ def annotate_documents(
                 segmented = segmenter.segment_many(docs[a : a + SEGMENT_BATCH])
                 for b in range(0, len(segmented), ATTRIBUTION_BATCH):
                     group = segmented[b : b + ATTRIBUTION_BATCH]
-                    for doc, tags in zip(group, tag_documents(group)):
-                        out.append(annotate_segmented(doc, parties, hedge_lexicon, tags))
+                    for doc, tags in zip(group, tag_documents(group, model)):
+                        out.append(annotate_segmented(doc, parties, hedge_lexicon, tags, attribution_model))
                         if bar is not None:
                             bar.update(1)
     finally:
@@ -155,10 +164,42 @@ def annotate_paths(
     paths: Iterable[str | os.PathLike[str]],
     parties: str | os.PathLike[str] | PartyConfig | None = None,
     progress: bool = False,
+    attribution_model: str = DEFAULT_MODEL,
 ) -> list[Document]:
     """Read and annotate every article in ``paths`` (files or folders).
 
     ``parties`` is a parties YAML file (or a loaded configuration).
     """
     config = parties if isinstance(parties, PartyConfig) or parties is None else load_parties(parties)
-    return annotate_documents(read_documents(paths), config, progress=progress)
+    return annotate_documents(read_documents(paths), config, progress=progress, attribution_model=attribution_model)
+
+
+def require(doc: Document, *layers: str, parties: PartyConfig | None = None,
+            attribution_model: str = DEFAULT_MODEL) -> Document:
+    """Make sure ``doc`` has ``layers`` (and the text layers), adding what is missing.
+
+    Measures call this so that they can be given a bare document; a document
+    annotated by :func:`annotate` already has every layer and nothing is redone.
+
+    >>> doc = require(Document("d", "Officials said talks could resume."), "hedge")
+    >>> sorted(doc.layers)
+    ['booster', 'hedge', 'paragraph', 'sentence', 'token']
+    """
+    if any(name not in doc.layers for name in TEXT_LAYERS):
+        default_segmenter().segment(doc)
+    for name in layers:
+        if name in doc.layers or name in TEXT_LAYERS:
+            continue
+        if name == "attribution":
+            add_attributions(doc, parties, model=load_model(attribution_model))
+        elif name in ("hedge", "booster"):
+            add_hedges(doc)
+        elif name == "mention":
+            if parties is None:
+                raise PresslensError("party mentions need a parties file (--parties)")
+            add_mentions(doc, parties)
+        elif name == "frame":
+            add_frames(doc)
+        else:
+            raise PresslensError(f"presslens has no analysis that adds the layer {name!r}")
+    return doc

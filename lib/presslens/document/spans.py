@@ -224,7 +224,7 @@ class Document:
                         continue
                     # Missing fields are exported as null, so every span of a
                     # layer carries the same keys (the JSONL contract).
-                    rec[key] = None if _is_missing(value) else _plain(value)
+                    rec[key] = None if is_missing(value) else _plain(value)
                 spans.append(rec)
         spans.sort(key=lambda r: (r["start"], r["end"], r["layer"]))
         return {"doc_id": self.doc_id, "text": self.text, "meta": self.meta, "spans": spans}
@@ -320,7 +320,8 @@ def _concat_by_shape(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return grouped.take(order).reset_index(drop=True)
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """True for None and NaN-like scalars (a field with no value)."""
     if value is None:
         return True
     try:

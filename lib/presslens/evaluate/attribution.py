@@ -26,10 +26,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from presslens.attribution.annotate import annotate_attributions_text
+from presslens.attribution.registry import DEFAULT_MODEL, load_model
 from presslens.evaluate import match_spans
 
 if TYPE_CHECKING:
-    from presslens.attribution.sourcing import Seq
+    from presslens.attribution.sequences import Seq
 
 Span = tuple[int, int]
 ROLES = ("cue", "source", "content")
@@ -100,7 +102,7 @@ def gold_paragraphs(folder: str | Path) -> Iterator[tuple[Path, "Seq", dict[str,
 
     Each text is segmented once however many annotations it has.
     """
-    from presslens.attribution.sourcing import doc_sequences
+    from presslens.attribution.sequences import doc_sequences
     from presslens.document.spans import Document
     from presslens.syntax.segment import segment
 
@@ -128,7 +130,8 @@ def content_share(text: str, spans: Iterable[Span]) -> float:
     return inside / total if total else 0.0
 
 
-def predict_spans(text: str, doc_id: str = "doc", nested: bool = False) -> dict[str, set[Span]]:
+def predict_spans(text: str, doc_id: str = "doc", nested: bool = False,
+                  attribution_model: str = DEFAULT_MODEL) -> dict[str, set[Span]]:
     """Predicted cue/source/content spans of a raw text (presslens annotation).
 
     PolNeAR is univocal: a token belongs to at most one attribution, so an
@@ -137,9 +140,7 @@ def predict_spans(text: str, doc_id: str = "doc", nested: bool = False) -> dict[
     are therefore left out unless ``nested`` is true; scoring them would
     count, as false alarms, relations the gold scheme cannot contain.
     """
-    from presslens.attribution.sourcing import annotate_attributions_text
-
-    doc = annotate_attributions_text(text, doc_id)
+    doc = annotate_attributions_text(text, doc_id, model=load_model(attribution_model))
     out: dict[str, set[Span]] = {r: set() for r in ROLES}
     for rec in doc.layer("attribution").to_dict("records"):
         if rec.get("nested") and not nested:
@@ -196,7 +197,7 @@ def _pearson(a: list[float], b: list[float]) -> float:
     return cov / math.sqrt(va * vb) if va and vb else float("nan")
 
 
-def run(paths: list[str]) -> dict:
+def run(paths: list[str], attribution_model: str = DEFAULT_MODEL) -> dict:
     """Annotate every article of the BRAT folders in ``paths`` and score it.
 
     Returns ``{"cue": {"exact": {...}, "overlap": {...}}, "source": ...,
@@ -212,7 +213,7 @@ def run(paths: list[str]) -> dict:
             text = txt.read_text(encoding="utf-8")
             gold = read_brat(ann, text)
             if txt not in cache:
-                cache[txt] = predict_spans(text, txt.stem)
+                cache[txt] = predict_spans(text, txt.stem, attribution_model=attribution_model)
             triples.append((cache[txt], gold, text))
     return score(triples)
 

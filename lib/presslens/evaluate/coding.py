@@ -202,7 +202,7 @@ def brat_standoff(doc: Document) -> str:
 
 
 def _hedge_categories() -> list[str]:
-    from presslens.hedging.hedging import HEDGE_CATEGORIES
+    from presslens.hedging.patterns import HEDGE_CATEGORIES
 
     return sorted(HEDGE_CATEGORIES)
 

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from presslens.evaluate import binary_scores, match_spans
-from presslens.hedging.hedging import HEDGE_CATEGORIES, HedgeLexicon, default_lexicon
+from presslens.hedging.patterns import HEDGE_CATEGORIES
+from presslens.hedging.lexicon import HedgeLexicon, default_lexicon
 
 Span = tuple[int, int]
 #: Categories scored against schemes that annotate semantic uncertainty only.

@@ -36,15 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from presslens.evaluate import prf
-from presslens.syntax.parser import (
-    AGENT,
-    PATIENT,
-    DependencyParser,
-    attachment_scores,
-    default_parser,
-    read_conllu_trees,
-    semantic_roles,
-)
+from presslens.syntax.roles import sentence_roles
+from presslens.syntax.roles import AGENT, PATIENT, semantic_roles
+from presslens.syntax.parser import DependencyParser, attachment_scores, default_parser, read_conllu_trees
 
 #: Gold relations scored by ``role.gold_relations``.
 SCORED_DEPRELS: tuple[str, ...] = ("nsubj", "obj", "nsubj:pass", "obl:agent")
@@ -61,7 +55,6 @@ def run(paths: Sequence[str | os.PathLike[str]], parser: DependencyParser | None
     n_gold, n_pred}}, "patient": {...}, "parser": {"all_tokens": {uas, las,
     n}}, "by_relation": {deprel: {accuracy, n}}, "files": [...]}``.
     """
-    from presslens.framing.framing import sentence_roles
     from presslens.syntax.tagger import default_tagger
 
     parser = parser or default_parser()

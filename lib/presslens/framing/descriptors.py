@@ -17,7 +17,7 @@ Descriptors in the cited lexicon ``lexicons/descriptors.yml`` also carry
 their group (delegitimising, status and legitimacy, victim).
 
 >>> from presslens import annotate_text
->>> from presslens.framing.framing import add_mentions
+>>> from presslens.framing.mentions import add_mentions
 >>> from presslens.framing.parties import PartyConfig
 >>> cfg = PartyConfig.from_dict({"parties": {"us": {"label": "US", "aliases": ["United States"]}}})
 >>> doc = add_mentions(annotate_text("The United States, a major non-NATO ally, left."), cfg)
@@ -39,6 +39,7 @@ import yaml
 from presslens.errors import ConfigError
 from presslens.resources.files import SafeLoader, lexicon_path
 from presslens.document.spans import Document
+from presslens.pipeline import require
 
 COLUMNS = ["party", "mention_start", "start", "end", "text", "kind", "group"]
 
@@ -109,10 +110,7 @@ def party_descriptors(doc: Document, parties, extra: str | os.PathLike[str] | No
     (added when absent).
     """
     lex = load_descriptor_lexicon(extra) if extra else default_descriptor_lexicon()
-    if "mention" not in doc.layers:
-        from presslens.framing.framing import add_mentions
-
-        add_mentions(doc, parties)
+    require(doc, "mention", parties=parties)
     m = doc.layer("mention")
     tok = doc.layer("token")
     if not len(m) or not len(tok):

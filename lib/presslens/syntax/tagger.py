@@ -1,7 +1,7 @@
 """Part-of-speech tagging: a two-pass greedy averaged perceptron, Penn Treebank tags.
 
 The shipped model was trained on the UD English EWT treebank (its XPOS
-column; CC BY-SA 4.0, see ``models/ATTRIBUTION.md``). It is stored as
+column; CC BY-SA 4.0, see ``models/en_ewt_perceptron.md``). It is stored as
 gzip-compressed JSON inside the package: nothing is downloaded or unpickled.
 
 >>> tagger = default_tagger()
