@@ -8,7 +8,9 @@ import sys
 
 from conftest import shared_path
 
-from presslens.syntax.tagger import MODEL_PATH, default_tagger, evaluate, read_conllu
+from presslens.syntax.tagger import MODEL_PATH, default_tagger
+from presslens.evaluate.pos import evaluate
+from presslens.syntax.conllu import read_conllu
 
 #: The bar set for the shipped model on UD English EWT test (gold tokens).
 MIN_EWT_TEST_ACCURACY = 0.945
@@ -71,7 +73,8 @@ def test_cli_version():
 
 
 def test_a_trained_model_survives_saving_and_loading_exactly(tmp_path):
-    from presslens.syntax.tagger import PerceptronTagger, save, train
+    from presslens.syntax.tagger import PerceptronTagger
+    from presslens.training.tagger import save, train
 
     sents = [("The talks resumed on Monday .".split(), ["DT", "NNS", "VBD", "IN", "NNP", "."]),
              ("Officials said the talks could resume .".split(), ["NNS", "VBD", "DT", "NNS", "MD", "VB", "."]),

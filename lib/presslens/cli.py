@@ -174,7 +174,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_pos(args: argparse.Namespace) -> int:
-    from presslens.syntax.tagger import default_tagger, evaluate
+    from presslens.syntax.tagger import default_tagger
+    from presslens.evaluate.pos import evaluate
 
     for f in args.files:
         if not Path(f).is_file():

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from presslens.resources import modelfile
+from presslens.syntax.conllu import read_conllu_trees
 from presslens.syntax.tagger import normalise_form
 from presslens.resources.files import model_path
 
@@ -82,43 +83,6 @@ _PUNCT_TAGS = frozenset({".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "N
 
 
 _DIGITS = re.compile(r"\d")
-
-
-Tree = tuple[list[str], list[str], list[int], list[str]]
-
-
-# --- data ------------------------------------------------------------------
-def read_conllu_trees(path: str | os.PathLike[str]) -> list[Tree]:
-    """Sentences of a CoNLL-U file as ``(words, xpos, heads, deprels)``.
-
-    Multiword-token lines (``3-4``) and empty nodes (``8.1``) are skipped;
-    heads are 1-based (0 = root) as in the file.
-    """
-    out: list[Tree] = []
-    words: list[str] = []
-    tags: list[str] = []
-    heads: list[int] = []
-    rels: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line:
-                if words:
-                    out.append((words, tags, heads, rels))
-                    words, tags, heads, rels = [], [], [], []
-                continue
-            if line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) < 8 or not cols[0].isdigit():
-                continue
-            words.append(cols[1])
-            tags.append(cols[4])
-            heads.append(int(cols[6]))
-            rels.append(cols[7])
-    if words:
-        out.append((words, tags, heads, rels))
-    return out
 
 
 def is_projective(heads: Sequence[int]) -> bool:
