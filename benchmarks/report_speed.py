@@ -38,12 +38,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "data" / "articles" / "pakistan-afghan-istanbul-talks.txt"
 PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
-RUNNER = ROOT / "lib" / "presslens" / "notebook_runner.py"
+RUNNER = ROOT / "lib" / "presslens" / "report" / "runner.py"
 PARAMETERS = ("input_path", "parties_path", "output_dir", "annotations_path")
 
 
 def _runner():
-    """presslens/notebook_runner.py as a module of its own (it imports nothing from presslens)."""
+    """presslens/report/runner.py as a module of its own (it imports nothing from presslens)."""
     spec = importlib.util.spec_from_file_location("notebook_runner", RUNNER)
     module = importlib.util.module_from_spec(spec)
     sys.modules["notebook_runner"] = module

@@ -82,11 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, {cpu})
         pinned = f"pinned to CPU {cpu}"
     tg = load_tagger_module()
+    from presslens.syntax.conllu import read_conllu
 
     ewt = Path(os.environ.get("PRESSLENS_EWT_DIR", ROOT.parent / "shared" / "data" / "ud-english-ewt"))
     path = args.data or ewt / "en_ewt-ud-test.conllu"
     if path.is_file():
-        sents = [w for w, _ in tg.read_conllu(path)]
+        sents = [w for w, _ in read_conllu(path)]
         source = path.name
     else:
         sents = generated_text()

