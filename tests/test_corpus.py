@@ -191,7 +191,7 @@ def test_reader_stays_at_most_a_few_partitions_ahead(tmp_path, monkeypatch, sche
     # Bounded memory: the corpus is read as the partitions are annotated,
     # never all at once (one partition ahead in-process; two per worker on Dask).
     import presslens.corpus.annotate as corpus
-    import presslens.corpus.records as records
+    import presslens.document.inputs as records
 
     rows = [{"id": f"d{i}", "text": f"Officials said talks number {i} had stalled.", "outlet": "X"} for i in range(12)]
     path = tmp_path / "big.jsonl"

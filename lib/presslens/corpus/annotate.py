@@ -23,7 +23,7 @@ from presslens.document.inputs import (
 from presslens.document.spans import Document, is_missing
 from presslens.attribution.registry import DEFAULT_MODEL, load_model, model_spec
 from presslens.corpus.cluster import run_on_dask
-from presslens.corpus.records import DEFAULT_PARTITION_SIZE, META_COLUMNS, _meta_str, _reason, iter_partitions
+from presslens.corpus.records import DEFAULT_PARTITION_SIZE, META_COLUMNS, _meta_str, iter_partitions
 from presslens.corpus.store import MANIFEST, CorpusRun, _count, _finish, _parameters, _part, _prepare, _write_partition
 
 @functools.lru_cache(maxsize=4)
@@ -130,7 +130,7 @@ def _annotate_partition(records: pd.DataFrame, config: Any, attribution_model: s
                 raise InputError(doc_id, "document has no 'text' string")
             check_text(doc_id, text)
         except InputError as exc:
-            skipped.append({"doc_id": doc_id, "reason": _reason(exc, doc_id)})
+            skipped.append({"doc_id": doc_id, "reason": exc.problem})
             continue
         todo.append((Document(doc_id, text, meta), meta))
     # Segmenting the partition at once tags all its sentences in one batch;

@@ -1,6 +1,8 @@
-"""Reading articles: plain text, folders, JSONL/CSV corpora and HTML pages.
+"""Reading articles: plain text, folders, JSONL/CSV corpora and HTML pages, through one streaming reader.
 
-Every reader returns :class:`~presslens.spans.Document` objects whose
+:func:`iter_records` yields one record per document for every kind of
+input; :func:`read_documents` turns them into
+:class:`~presslens.document.spans.Document` objects whose
 ``text`` is the article exactly as decoded (UTF-8, newlines kept), so all
 offsets computed later point into what the researcher's file holds. Anything
 that cannot be read raises :class:`~presslens.errors.InputError` with one line
@@ -23,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from presslens.document.html import extract_html
 from presslens.errors import InputError, PresslensError
 
 if TYPE_CHECKING:
@@ -48,158 +51,163 @@ CORPUS_MANIFEST = "manifest.json"
 def read_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Document]:
     """Read every input path (file or folder) into documents, in order.
 
-    Raises :class:`InputError` for the first unreadable input and when two
-    documents would share an id.
+    Strict: raises :class:`InputError` for the first unreadable input or
+    document (naming the file and its line or row) and when two documents
+    would share an id. Corpus mode reads the same records leniently
+    (:func:`iter_records`: a bad document is skipped with its reason).
     """
+    from presslens.document.spans import Document
+
     docs: list[Document] = []
     seen: dict[str, str] = {}
     for path in paths:
-        for doc in read_path(path):
-            origin = doc.meta.get("source_file", str(path))
-            if doc.doc_id in seen:
-                raise InputError(origin, f"document id {doc.doc_id!r} already used by {seen[doc.doc_id]}")
-            seen[doc.doc_id] = origin
-            docs.append(doc)
+        p = Path(path)
+        if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES:
+            size = p.stat().st_size
+            if size > MAX_CORPUS_BYTES:
+                raise InputError(p, f"file is too large ({size / 1e6:.1f} MB; the limit is {MAX_CORPUS_BYTES / 1e6:.0f} MB "
+                                    "for reading at once; annotate it with --out DIR.parquet)")
+        n = 0
+        for rec in iter_records([p]):
+            n += 1
+            if rec["error"]:
+                raise InputError(rec["origin"], rec["error"])
+            check_text(rec["origin"], rec["text"])
+            if rec["doc_id"] in seen:
+                raise InputError(rec["meta"].get("source_file", str(p)),
+                                 f"document id {rec['doc_id']!r} already used by {seen[rec['doc_id']]}")
+            seen[rec["doc_id"]] = rec["meta"].get("source_file", str(p))
+            docs.append(Document(rec["doc_id"], rec["text"], rec["meta"]))
+        if n == 0 and p.suffix.lower() in CORPUS_SUFFIXES:
+            raise InputError(p, "corpus holds no documents")
     return docs
 
 
-def read_path(path: str | os.PathLike[str]) -> Iterator[Document]:
-    """Documents from one path, chosen by its type and suffix."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(p, "no such file or folder")
-    if p.is_dir():
-        yield from read_folder(p)
-        return
-    suffix = p.suffix.lower()
-    if suffix in CORPUS_SUFFIXES:
-        yield from (read_jsonl(p) if suffix == ".jsonl" else read_csv(p))
-    elif suffix in HTML_SUFFIXES:
-        yield read_html(p)
-    else:
-        yield read_text_file(p)
+def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, Any]]:
+    """The one streaming reader: one record per document, lazily, whatever the input kind.
 
-
-def read_folder(folder: Path) -> Iterator[Document]:
-    """Every article file (.txt, .html) directly in ``folder``, sorted by name."""
-    files = sorted(
-        f for f in folder.iterdir()
-        if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES | HTML_SUFFIXES and not f.name.startswith(".")
-    )
-    if not files:
-        raise InputError(folder, "folder holds no articles (.txt or .html files)")
-    for f in files:
-        yield read_html(f) if f.suffix.lower() in HTML_SUFFIXES else read_text_file(f)
-
-
-def read_text_file(path: Path) -> Document:
-    """One plain-text article; its id is the file name without suffix."""
-    from presslens.document.spans import Document
-
-    text = decode_article(path, _read_bytes(path, MAX_ARTICLE_BYTES))
-    return Document(path.stem, text, {"source_file": path.name})
-
-
-def read_html(path: Path) -> Document:
-    """The main text of a saved web page, extracted with trafilatura.
-
-    Paragraphs are separated by a blank line so that paragraph structure
-    survives as it does in plain-text articles. The page title, site name and
-    URL become metadata when the page declares them.
+    A record is ``{"doc_id", "text", "meta", "error", "origin"}``. A document
+    that cannot be read keeps its reason in ``error`` (``text`` None) and
+    ``origin`` says where it is (``corpus.jsonl: line 3``), so a caller may
+    raise (:func:`read_documents`) or skip it (corpus mode). Inputs that
+    cannot be opened at all raise :class:`InputError`. JSONL and CSV are read
+    a line at a time: a corpus of millions of articles is never in memory.
     """
-    from presslens.document.spans import Document
-
-    html = decode_article(path, _read_bytes(path, MAX_ARTICLE_BYTES))
-    text, meta = extract_html(html)
-    if not text.strip():
-        raise InputError(path, "no article text found in the HTML page")
-    meta["source_file"] = path.name
-    return Document(path.stem, text, meta)
-
-
-def extract_html(html: str) -> tuple[str, dict[str, Any]]:
-    """Main text and metadata of an HTML page (trafilatura, no network)."""
-    import trafilatura  # imported lazily: it is slow to import and only HTML needs it
-
-    result = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        deduplicate=False,
-    )
-    if result is None:
-        return "", {}
-    raw = result.text or ""
-    text = "\n\n".join(line.strip() for line in raw.splitlines() if line.strip())
-    meta: dict[str, Any] = {}
-    for key, attr in (("title", "title"), ("outlet", "sitename"), ("url", "url"), ("author", "author")):
-        value = getattr(result, attr, None)
-        if isinstance(value, str):
-            # Bylines come with their separators ("By Staff Reporter · 3 March").
-            value = value.strip(" \t·|•-–—,;:")
-        if value:
-            meta[key] = value
-    return text, meta
+    for path in paths:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(p, "no such file or folder")
+        if p.is_dir():
+            files = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
+                           and f.suffix.lower() in ARTICLE_SUFFIXES | HTML_SUFFIXES)
+            if not files:
+                raise InputError(p, "folder holds no articles (.txt or .html files)")
+            for f in files:
+                yield _file_record(f)
+        elif p.suffix.lower() == ".jsonl":
+            yield from _jsonl_records(p)
+        elif p.suffix.lower() == ".csv":
+            yield from _csv_records(p)
+        else:
+            yield _file_record(p)
 
 
-def read_jsonl(path: Path) -> Iterator[Document]:
-    """A corpus with one JSON object per line: ``id``, ``text`` and metadata."""
-    data = _read_bytes(path, MAX_CORPUS_BYTES)
-    content = decode_article(path, data, allow_empty=False)
-    n = 0
-    for lineno, line in enumerate(content.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{lineno}", f"not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise InputError(f"{path}:{lineno}", "each line must be a JSON object with 'id' and 'text'")
-        n += 1
-        yield _row_document(path, f"line {lineno}", row)
-    if n == 0:
-        raise InputError(path, "corpus holds no documents")
+def _record(doc_id: Any, text: Any, meta: dict[str, Any], origin: str, error: str | None = None) -> dict[str, Any]:
+    return {"doc_id": str(doc_id), "text": text if error is None else None, "meta": meta, "error": error,
+            "origin": origin}
 
 
-def read_csv(path: Path) -> Iterator[Document]:
-    """A corpus table with columns ``id``, ``text`` and optional metadata."""
-    data = _read_bytes(path, MAX_CORPUS_BYTES)
-    content = decode_article(path, data, allow_empty=False)
-    csv.field_size_limit(MAX_ARTICLE_BYTES * 4)
+def _file_record(path: Path) -> dict[str, Any]:
+    meta: dict[str, Any] = {"source_file": path.name}
     try:
-        reader = csv.DictReader(io.StringIO(content, newline=""))
-        header = reader.fieldnames or []
-        if "text" not in header:
-            raise InputError(path, f"CSV has no 'text' column (columns: {', '.join(header) or 'none'})")
-        if "id" not in header:
-            raise InputError(path, f"CSV has no 'id' column (columns: {', '.join(header)})")
-        n = 0
-        for row in reader:
-            n += 1
-            # Row numbers count the header as line 1, as a spreadsheet does.
-            yield _row_document(path, f"row {reader.line_num}", row)
-    except csv.Error as exc:
-        raise InputError(path, f"not a valid CSV file ({exc})") from None
-    if n == 0:
-        raise InputError(path, "corpus holds no documents")
+        data = _read_bytes(path, MAX_ARTICLE_BYTES)
+        text = decode_article(path, data)
+        if path.suffix.lower() in HTML_SUFFIXES:
+            text, page_meta = extract_html(text)
+            if not text.strip():
+                raise InputError(path, "no article text found in the HTML page")
+            meta = {**page_meta, "source_file": path.name}
+    except InputError as exc:
+        return _record(path.stem, None, meta, str(path), exc.problem)
+    return _record(path.stem, text, meta, str(path))
 
 
-def _row_document(path: Path, where: str, row: dict[str, Any]) -> Document:
-    from presslens.document.spans import Document
-
+def _row_record(path: Path, where: str, row: dict[str, Any]) -> dict[str, Any]:
     origin = f"{path}: {where}"
-    doc_id = row.get("id")
-    if doc_id is None or str(doc_id).strip() == "":
-        raise InputError(origin, "document has no 'id'")
-    text = row.get("text")
-    if not isinstance(text, str):
-        raise InputError(origin, f"document {doc_id!r} has no 'text' string")
-    check_text(origin, text)
     meta = {k: v for k, v in row.items() if k not in ("id", "text") and v not in (None, "")}
     meta["source_file"] = path.name
-    return Document(str(doc_id), text, meta)
+    doc_id = row.get("id")
+    if doc_id is None or str(doc_id).strip() == "":
+        return _record(f"{path.name}:{where}", None, meta, origin, "document has no 'id'")
+    text = row.get("text")
+    if not isinstance(text, str):
+        return _record(doc_id, None, meta, origin, f"document {str(doc_id)!r} has no 'text' string")
+    return _record(doc_id, text, meta, origin)
+
+
+def _jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
+    with _open_corpus(path) as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            where = f"line {lineno}"
+            bad = {"source_file": path.name}
+            try:
+                row = json.loads(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            except UnicodeDecodeError:
+                yield _record(f"{path.name}:{where}", None, bad, f"{path}: {where}", "not UTF-8 text")
+                continue
+            except json.JSONDecodeError as exc:
+                yield _record(f"{path.name}:{where}", None, bad, f"{path}: {where}", f"not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(row, dict):
+                yield _record(f"{path.name}:{where}", None, bad, f"{path}: {where}",
+                              "not a JSON object with 'id' and 'text'")
+                continue
+            yield _row_record(path, where, row)
+
+
+def _csv_records(path: Path) -> Iterator[dict[str, Any]]:
+    csv.field_size_limit(MAX_ARTICLE_BYTES * 4)
+    with _open_corpus(path) as raw:
+        fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        # strict: a quote left open is an error at the row that opened it, never a
+        # silent merge of every later row into one document's text.
+        reader = csv.DictReader(fh, strict=True)
+        try:
+            header = reader.fieldnames or []
+            for col in ("id", "text"):
+                if col not in header:
+                    raise InputError(path, f"CSV has no {col!r} column (columns: {', '.join(header) or 'none'})")
+            start = reader.line_num + 1
+            for row in reader:
+                # Row numbers count the header as line 1, as a spreadsheet does.
+                if None in row or any(v is None for v in row.values()):
+                    yield _record(f"{path.name}:line {start}", None, {"source_file": path.name},
+                                  f"{path}: line {start}",
+                                  f"has {len(row) - (None in row) + len(row.get(None) or [])} fields, the header {len(header)}")
+                else:
+                    yield _row_record(path, f"row {reader.line_num}", row)
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise InputError(f"{path}: line {start}", f"malformed CSV ({exc}); a quote left open swallows "
+                                                      "the rows after it") from None
+        except UnicodeDecodeError:
+            raise InputError(path, "is not UTF-8 text; save it as UTF-8") from None
+
+
+def _open_corpus(path: Path):  # type: ignore[no-untyped-def]
+    """A corpus file opened for streaming, refused at once when it is binary."""
+    try:
+        fh = open(path, "rb")
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+    if b"\x00" in fh.peek(8192)[:8192]:
+        fh.close()
+        raise InputError(path, "is a binary file, not text")
+    return fh
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
