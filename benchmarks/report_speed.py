@@ -101,7 +101,7 @@ def main() -> None:
         floor_run(Path(args.floor), args.n, args.jobs)
         return
 
-    from presslens.report.report import default_jobs, discover_notebooks
+    from presslens.report.report_set import default_jobs, discover_notebooks
 
     n = len(discover_notebooks())
     jobs = args.jobs or default_jobs(n)

@@ -40,7 +40,7 @@ def gold():
 @pytest.fixture(scope="session")
 def report_dir(tmp_path_factory):
     """The full report set for the default article, built once per test run."""
-    from presslens.report.report import run_report
+    from presslens.report.article import run_report
 
     out = tmp_path_factory.mktemp("report")
     run_report(DEFAULT_ARTICLE, out, PARTIES, progress=False)

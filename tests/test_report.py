@@ -14,7 +14,8 @@ import pytest
 from conftest import DEFAULT_ARTICLE, PARTIES, ROOT
 from presslens import __version__
 from presslens.errors import InputError, PresslensError
-from presslens.report.report import NotebookFailed, discover_notebooks, run_report
+from presslens.report.report_set import NotebookFailed, discover_notebooks
+from presslens.report.article import run_report
 
 ARTICLE_NOTEBOOKS = ["01_sourcing_density", "02_hedged_claims", "03_party_framing"]
 
@@ -205,7 +206,7 @@ def test_failing_notebook_names_cell_keeps_notebook_and_leaves_no_html(tmp_path)
 
 def test_failing_notebook_exits_non_zero_from_the_command_line(tmp_path, monkeypatch):
     from presslens import cli
-    from presslens.report import report
+    from presslens.report import article as report
 
     src = tmp_path / "nbs"
     src.mkdir()

@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     pos = ev_sub.add_parser("pos", help="tagging accuracy on CoNLL-U files (gold tokens)")
     pos.add_argument("files", nargs="+", metavar="FILE.conllu")
     pos.add_argument("--json", action="store_true", help="print a JSON object")
-    pos.set_defaults(func=cmd_evaluate_pos)
+    pos.set_defaults(func=cmd_evaluate_module, module="pos")
     hed = ev_sub.add_parser("hedges", help="hedge detection on Szeged XML or certain/uncertain sentence lists")
     hed.add_argument("files", nargs="+", metavar="FILE")
     hed.add_argument("--json", action="store_true", help="print a JSON object")
@@ -148,7 +148,7 @@ def summary_line(docs, out: Path) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from presslens.report.report import run_report
+    from presslens.report.article import run_report
 
     out = Path(args.out) if args.out else Path("reports") / Path(args.input).stem
     if args.jobs is not None and args.jobs < 1:
@@ -170,21 +170,6 @@ def cmd_report(args: argparse.Namespace) -> int:
                          attribution_model=args.attribution_model)
     if not args.quiet:
         print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
-    return 0
-
-
-def cmd_evaluate_pos(args: argparse.Namespace) -> int:
-    from presslens.syntax.tagger import default_tagger
-    from presslens.evaluate.pos import evaluate
-
-    for f in args.files:
-        if not Path(f).is_file():
-            raise PresslensError(f"{f}: no such file")
-    result = evaluate(default_tagger(), args.files)
-    if args.json:
-        print(json.dumps({"accuracy": result["accuracy"], "tokens": result["tokens"]}))
-    else:
-        print(f"POS accuracy {result['accuracy']:.2%} on {result['tokens']:,} tokens ({', '.join(args.files)})")
     return 0
 
 

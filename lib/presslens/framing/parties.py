@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from presslens.errors import ConfigError
+from presslens.resources.files import read_config_text
 
 #: Hyphenated prefixes whose compound expresses a stance towards the party.
 STANCE_PREFIXES = ("anti", "pro")
@@ -64,12 +65,7 @@ class PartyConfig:
     def from_file(cls, path: str | Path) -> "PartyConfig":
         """Read and validate a parties file; errors name the file and line."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: no such parties file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot be read ({exc})") from None
+        text = read_config_text(path, "parties file")
         try:
             node = yaml.compose(text)
         except yaml.MarkedYAMLError as exc:

@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from presslens.errors import ConfigError
-from presslens.resources.files import SafeLoader, file_sha256, lexicon_path, load_yaml
+from presslens.resources.files import SafeLoader, lexicon_path, load_yaml
+from presslens.resources.hashing import file_sha256
 from presslens.hedging.checks import CHECKS
 from presslens.hedging.patterns import BLOCK, BOOSTER_CATEGORIES, Cue, Entry, HEDGE_CATEGORIES, MAX_GAP, _Sentence, _match_at, _negated, compile_pattern
 

@@ -19,6 +19,7 @@ from presslens.document.inputs import (
 from presslens.attribution.registry import DEFAULT_MODEL
 from presslens.corpus.annotate import annotate_corpus
 from presslens.corpus.store import MANIFEST
+from presslens.report.report_set import clear_outputs, fail_on_error
 
 def run_corpus_report(
     input_path: str | os.PathLike[str],
@@ -47,14 +48,8 @@ def run_corpus_report(
     import time
 
     from presslens.report.runner import run_notebooks
-    from presslens.report.report import (
-        NotebookFailed,
-        discover_notebooks,
-        notebook_jobs,
-        provenance,
-        provenance_html,
-        write_report_set,
-    )
+    from presslens.report.report_set import discover_notebooks, notebook_jobs, write_report_set
+    from presslens.report.provenance import provenance, provenance_html
 
     started = time.time()
     t0 = time.perf_counter()
@@ -87,10 +82,7 @@ def run_corpus_report(
                               attribution_model=attribution_model)
         if progress:
             print(run.summary(), file=sys.stderr)
-    logs = out_dir / "logs"
-    logs.mkdir(exist_ok=True)
-    for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html")]:
-        stale.unlink(missing_ok=True)
+    clear_outputs(out_dir)
     manifest = json.loads((annotations / MANIFEST).read_text(encoding="utf-8"))
     counts = {k: v for k, v in manifest.items() if k in ("annotated", "skipped", "words", "skipped_reasons")}
     # The model that annotated the corpus, whatever this command was asked for.
@@ -107,11 +99,6 @@ def run_corpus_report(
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
     jobs_list, titles, parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when), input_path.name)
     results = run_notebooks(jobs_list, 1, include_code)
-    failed = [r for r in results if r.error]
-    if failed:
-        for f in [*out_dir.glob("*.html"), *parts.values()]:
-            f.unlink(missing_ok=True)  # no partial HTML: a report set is whole or absent
-        first = failed[0]
-        raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
+    fail_on_error(results, out_dir, parts)
     headline = f"Corpus comparison: {counts.get('annotated', 0):,} articles by {group_by}"
     return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, jobs)

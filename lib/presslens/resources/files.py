@@ -14,8 +14,6 @@ package, so a report can always name the exact lexicon it used.
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,10 +50,14 @@ def model_path(name: str) -> Path:
     return MODEL_DIR / name
 
 
-@lru_cache(maxsize=None)
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, to record which lexicon or model a run used."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def read_config_text(path: str | Path, what: str = "file") -> str:
+    """A configuration file's text; a missing or unreadable file is a one-line :class:`ConfigError`."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
 
 
 def load_yaml(path: str | Path, loader: type | None = None) -> Any:
@@ -64,12 +66,7 @@ def load_yaml(path: str | Path, loader: type | None = None) -> Any:
     ``loader`` is a subclass of :data:`SafeLoader` (default: it).
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    text = read_config_text(path)
     try:
         return yaml.load(text, Loader=loader or SafeLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,137 @@
+"""A report set: notebooks run on one input, written whole or not at all.
+
+The article report and the corpus report both build theirs here: the
+notebooks of a scope, one job per notebook, HTML first written to hidden
+``.part`` files, and, only when every notebook has succeeded,
+``metrics.json``, the HTML, ``index.html`` and ``run.json``.
+"""
+
+from __future__ import annotations
+
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from presslens.errors import PresslensError
+from presslens.resources.files import NOTEBOOK_DIR
+from presslens.report.runner import Job, Outcome, run_notebooks, to_html, warm_up  # noqa: F401 - to_html is part of the API
+from presslens.report.index_page import _nav_html, index_html
+
+class NotebookFailed(PresslensError):
+    """A report notebook raised; the message names the notebook and cell."""
+
+
+def notebook_scope(path: Path) -> str | None:
+    """The notebook's ``presslens.scope`` metadata: ``article`` for the single-article reports."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return None
+    return (meta.get("presslens") or {}).get("scope")
+
+
+def discover_notebooks(folder: Path = NOTEBOOK_DIR, scope: str = "article") -> list[Path]:
+    """Report notebooks: ``NN_name.ipynb`` in ``folder`` whose metadata scope is ``scope``, in order.
+
+    Single-article reports carry ``{"presslens": {"scope": "article"}}`` in
+    their notebook metadata; corpus and validation notebooks take other
+    inputs and are run on their own.
+    """
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb")
+                  if not p.name.startswith(".") and notebook_scope(p) == scope)
+
+
+NotebookResult = Outcome  # the outcome of one notebook: name, executed path, seconds, error
+
+
+def default_jobs(n_notebooks: int) -> int:
+    """Kernels run at once by default: one per notebook (they mostly wait), at least one per core."""
+    return max(1, n_notebooks, os.cpu_count() or 1)
+
+
+def notebook_jobs(notebooks: Sequence[Path], out_dir: Path, params: Mapping[str, Any], footer: str,
+                  input_name: str) -> tuple[list[Any], dict[str, str], dict[str, Path]]:
+    """The runner's jobs for a report set, with each notebook's title and the HTML it writes first.
+
+    The HTML goes to a hidden ``.part`` file that :func:`write_report_set`
+    renames only when every notebook has succeeded.
+    """
+    logs = out_dir / "logs"
+    titles = {nb.stem: notebook_title(nb) for nb in notebooks}
+    html_parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
+    jobs = [Job(nb, out_dir / nb.name, html_parts[nb.stem], params, nb.parent, logs / f"{nb.stem}.log",
+                {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
+                 "title": f"{titles[nb.stem]} · {input_name} · presslens"})
+            for nb in notebooks]
+    return jobs, titles, html_parts
+
+
+def write_report_set(out_dir: Path, results: Sequence[NotebookResult], prov: Mapping[str, Any],
+                     titles: Mapping[str, str], html_parts: Mapping[str, Path], headline: str, when: str,
+                     started: float, t0: float, jobs: int, parties: Any = None) -> dict[str, Any]:
+    """Write ``metrics.json``, the reports' HTML, ``index.html`` and ``run.json`` of a finished report set."""
+    metrics: dict[str, Any] = {"provenance": prov, "notebooks": {}}
+    for r in results:
+        side = out_dir / "metrics" / f"{r.name}.json"
+        metrics["notebooks"][r.name] = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+    _write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    for r in results:
+        os.replace(html_parts[r.name], out_dir / f"{r.name}.html")
+    _write_text(out_dir / "index.html", index_html(results, metrics, headline, titles, when, parties))
+    # Timings live here, apart from metrics.json, which stays byte-identical across runs.
+    _write_text(out_dir / "run.json", json.dumps({
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds_total": round(time.perf_counter() - t0, 2),
+        "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
+        "jobs": jobs,
+    }, indent=2) + "\n")
+    return metrics
+
+
+def fail_on_error(results: Sequence[NotebookResult], out_dir: Path, html_parts: Mapping[str, Path]) -> None:
+    """Raise :class:`NotebookFailed` for the first failed notebook, leaving no HTML (a report set is whole or absent)."""
+    failed = [r for r in results if r.error]
+    if failed:
+        _discard_html(out_dir, html_parts.values())
+        first = failed[0]
+        raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
+
+
+def clear_outputs(out_dir: Path, extra: Sequence[Path] = ()) -> None:
+    """Make the folder ready for a new set: a ``logs`` folder, and no figures or pages of an earlier run."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "logs").mkdir(exist_ok=True)
+    for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html"),
+                  out_dir / "metrics.json", out_dir / "run.json", *extra]:
+        stale.unlink(missing_ok=True)
+
+
+def _discard_html(out_dir: Path, parts) -> None:
+    for f in [*out_dir.glob("*.html"), *parts]:
+        Path(f).unlink(missing_ok=True)
+
+
+def notebook_title(path: Path) -> str:
+    """The first heading of a notebook's first markdown cell ("Sourcing density")."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        cells = []
+    for cell in cells[:1]:
+        for line in "".join(cell.get("source", "")).splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return path.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+
+
+def _write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)  # reports are made to be shared
+    os.replace(tmp, path)
