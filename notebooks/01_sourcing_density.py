@@ -45,21 +45,22 @@ party_label = load_parties(parties_path).label if parties_path else str
 measures = sourcing_measures(doc)
 m = measures.set_index("measure")["value"]
 attributions = attributions_table(doc)
-display(Markdown(f"**Article:** `{doc.doc_id}` · {int(m['words'])} words in {int(m['body_sentences'])} body sentences "
-                 "(headline and page boilerplate excluded)"))
+facts = f"{int(m['words'])} words in {int(m['body_sentences'])} body sentences"
+display(Markdown(f"**Article:** `{doc.doc_id}` · {facts} (headline and page boilerplate excluded)"))
 
 # %% [markdown]
 # ## Headline figures
 
 # %%
-display(HTML(show.figure_cards([
+cards = [
     {"name": "attributions per 100 words", "value": f"{m['attributions_per_100_words']:.2f}", "note": f"{int(m['attributions'])} attributions"},
     {"name": "body sentences carrying an attribution", "value": f"{m['share_body_sentences_with_attribution']:.0%}"},
     {"name": "of the body text is attributed content", "value": f"{m['share_body_chars_in_content']:.0%}"},
     {"name": "anonymous share (unnamed sources + unnamed officials)", "value": f"{m['anonymous_share']:.0%}"},
     {"name": "named share (named people)", "value": f"{m['named_share']:.0%}"},
     {"name": "distinct sources", "value": int(m["distinct_sources"])},
-])))
+]
+display(HTML(show.figure_cards(cards)))
 
 # %% [markdown]
 # ## Who is speaking: source types
@@ -134,4 +135,5 @@ display(HTML(show.attribution_highlights(doc)))
 display(Markdown(validation_sentence("attribution", attribution_model=attribution_model)))
 
 # %%
-_ = record_metrics({"title": "Sourcing density", **{k: float(v) for k, v in m.items()}}, "01_sourcing_density", output_dir)
+_ = record_metrics({"title": "Sourcing density", "facts": facts, "headline": show.headline(cards), **{k: float(v) for k, v in m.items()}},
+                   "01_sourcing_density", output_dir)

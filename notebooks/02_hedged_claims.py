@@ -67,14 +67,15 @@ display(Markdown(f"**Article:** `{doc.doc_id}` · {len(claims)} claims (body sen
 
 # %%
 ratio = value("hedge_booster_ratio")
-display(HTML(show.figure_cards([
+cards = [
     {"name": "claims hedged", "value": f"{value('hedged_claim_share'):.0%}", "note": f"{int(claims['hedged'].sum())} of {len(claims)} claims"},
     {"name": "hedges per 100 words", "value": f"{value('hedges_per_100_words', 'all'):.2f}"},
     {"name": "boosters per 100 words", "value": f"{value('boosters_per_100_words', 'all'):.2f}"},
     {"name": "hedges per booster", "value": "n/a" if ratio != ratio else f"{ratio:.1f}"},
     {"name": "attributed claims hedged", "value": f"{value('hedged_share_attributed'):.0%}"},
     {"name": "unattributed claims hedged", "value": f"{value('hedged_share_unattributed'):.0%}"},
-])))
+]
+display(HTML(show.figure_cards(cards)))
 
 # %% [markdown]
 # ## Hedges by category
@@ -122,6 +123,7 @@ display(Markdown(validation_sentence("hedges")))
 # %%
 _ = record_metrics({
     "title": "Hedged claims",
+    "headline": show.headline(cards),
     "claims": len(claims),
     "hedged_claims": int(claims["hedged"].sum()),
     "hedged_claim_share": value("hedged_claim_share"),

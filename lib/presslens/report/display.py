@@ -134,6 +134,15 @@ def table(frame, formats: Mapping[str, str] | None = None, na_rep: str = ""):
             .set_table_styles(styles, overwrite=False))
 
 
+def headline(cards: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """The figure cards a report shows first, as the ``[label, value]`` pairs its index entry lists.
+
+    >>> headline([{"name": "hedges per 100 words", "value": "1.20", "note": "12 hedges"}])
+    [['hedges per 100 words', '1.20']]
+    """
+    return [[str(c["name"]), str(c["value"])] for c in cards]
+
+
 def excerpt(text: str, limit: int = 160) -> str:
     """Shorten text for tables, marking the cut."""
     text = " ".join(text.split())

@@ -15,27 +15,6 @@ from presslens.report.runner import Job, Outcome, run_notebooks, to_html, warm_u
 from presslens.report.provenance import provenance_html
 from presslens.report.runner import Outcome as NotebookResult
 
-#: The index's side-by-side overview: per report, the figures shown (metrics key, label, format).
-#: A report may instead record its own ``headline`` (a list of [label, value] or a mapping).
-OVERVIEW = {
-    "01_sourcing_density": [
-        ("attributions_per_100_words", "attributions per 100 words", "{:.2f}"),
-        ("share_body_sentences_with_attribution", "body sentences carrying an attribution", "{:.0%}"),
-        ("share_body_chars_in_content", "of the body text is attributed content", "{:.0%}"),
-        ("anonymous_share", "of attributions from unnamed sources or officials", "{:.0%}"),
-        ("distinct_sources", "distinct sources", "{:.0f}"),
-    ],
-    "02_hedged_claims": [
-        ("hedged_claim_share", "of claims hedged", "{:.0%}"),
-        ("hedges_per_100_words", "hedges per 100 words", "{:.2f}"),
-        ("boosters_per_100_words", "boosters per 100 words", "{:.2f}"),
-        ("hedged_share_attributed", "of attributed claims hedged", "{:.0%}"),
-        ("hedged_share_unattributed", "of unattributed claims hedged", "{:.0%}"),
-    ],
-    "03_party_framing": [("parties_mentioned", "parties mentioned", "{:.0f}")],
-}
-
-
 _INDEX_CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:72em;margin:1.5em auto;padding:0 1.2em;color:#222;line-height:1.45}
 header .kicker{color:#667;font-size:.9em;margin:0}
@@ -77,10 +56,8 @@ def index_html(results: Sequence[NotebookResult], metrics: Mapping[str, Any], he
         sections.append(
             f'<section class="report" id="{escape(r.name)}"><h2><a href="{escape(r.name)}.html">{escape(str(title))}</a></h2>'
             f'<ul>{"".join(items)}</ul><a class="more" href="{escape(r.name)}.html">the full report, with the evidence &rarr;</a></section>')
-    facts = []
-    src = figures.get("01_sourcing_density", {})
-    if "words" in src:
-        facts.append(f"{int(src['words'])} words in {int(src.get('body_sentences', 0))} body sentences")
+    # A notebook may record a line about the input itself ("405 words in 16 body sentences").
+    facts = [str(figs["facts"]) for r in results if (figs := figures.get(r.name, {})).get("facts")]
     name = metrics["provenance"]["input"]["name"]
     party_table = _party_table(figures, parties)
     return f"""<!DOCTYPE html>
@@ -100,11 +77,7 @@ Every figure is also in <a href="metrics.json">metrics.json</a>.</p>
 
 
 def _overview_items(name: str, figs: Mapping[str, Any]) -> list[tuple[str, str]]:
-    items = []
-    for key, label, fmt in OVERVIEW.get(name, []):
-        value = figs.get(key)
-        if isinstance(value, (int, float)) and value == value:
-            items.append((label, fmt.format(value)))
+    items: list[tuple[str, str]] = []
     head = figs.get("headline")
     if isinstance(head, Mapping):
         head = list(head.items())
