@@ -20,8 +20,8 @@ GOLD = Path(__file__).parent / "fixtures" / "pakistan-afghan-istanbul-talks.gold
 PARTIES = ROOT / "data" / "parties" / "pakistan-afghanistan.yml"
 
 
-#: The fast guard's floors (cue, source, content overlap F1 on the first 30 PolNeAR dev articles; measured 0.754 / 0.773 / 0.741).
-SAMPLE_BARS = (0.75, 0.77, 0.735)
+#: The fast guard's floors (cue, source, content overlap F1 on the first 30 PolNeAR dev articles; measured 0.749 / 0.769 / 0.739 once verbs of action stopped counting as cues).
+SAMPLE_BARS = (0.745, 0.765, 0.735)
 
 
 def _annotate(text: str, parties=None) -> Document:
@@ -397,3 +397,24 @@ def test_quotation_signed_with_a_dash_and_a_name():
     assert signed[0]["content_text"] == "\u201cIt was a waste of an evening.\u201d"
     # A dash inside a sentence is punctuation, not a signature.
     assert not any(r["cue_text"] == "\u2014" for r in parts)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Both sides agreed to resume talks on Monday.", None),
+    ("The two governments signed a peace deal in the capital.", None),
+    ("The province has seen a surge in attacks since June.", None),
+    ("The rebels called off their ceasefire last week.", None),
+    ("Kindly note that this photo is for illustration only.", None),
+    ("The delegations are expected to sign the accord next week.", None),
+    ("Both sides agreed that the talks had failed.", "agreed"),
+    ("Analysts saw the move as a concession to the rebels.", "saw"),
+    ("The minister said the talks had failed.", "said"),
+])
+def test_verbs_of_action_are_not_cues_unless_a_report_follows(text, cue):
+    doc = _annotate("Headline words here\n\n" + text)
+    found = [doc.span_text(r["cue"]["start"], r["cue"]["end"]) for r in doc.layer("attribution").to_dict("records")
+             if r["cue"]]
+    if cue is None:
+        assert found == [], found
+    else:
+        assert any(cue in f for f in found), found

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from presslens.attribution.cues import _known_cue, _rule_cues, _trim_cue
+from presslens.attribution.cues import _known_cue, _rule_cues, _trim_cue, reports_nothing
 from presslens.attribution.linking import _complete_content, _constructions, _link, _shared_subject, _touch
 from presslens.attribution.quotes import _continue_quotes, _dash_attributions
 from presslens.attribution.labels import split_labels
@@ -86,8 +86,8 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
         cues = _rule_cues(seq, cues)
         last_source: tuple[Span, int] | None = None  # the latest source of this paragraph and its sentence
         for cue, src, con in sorted(_link(seq, cues, sources, contents) + signed, key=lambda t: next(sp for sp in t if sp)):
-            if cue is not None and cue in tagged and not _known_cue(seq, cue):
-                continue  # the tagger's cue has no word ever seen in a cue: the relation goes with it
+            if cue is not None and cue in tagged and (not _known_cue(seq, cue) or reports_nothing(seq, cue)):
+                continue  # not a reporting expression after all: the relation goes with it
             if cue is not None and cue not in signed_cues:
                 src, con = _constructions(seq, cue, src, con, fill=cue not in tagged)
                 con = _complete_content(seq, cue, con)

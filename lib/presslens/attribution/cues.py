@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from presslens.attribution.sequences import Seq, Span
 from presslens.resources.files import lexicon_path, load_yaml, read_word_list
-from presslens.syntax.morphology import suffix_stem
+from presslens.syntax.morphology import lemma, suffix_stem
 
 
 def _trim_cue(seq: Seq, cue: Span) -> Span:
@@ -44,6 +44,72 @@ _AUX = {"is", "was", "were", "are", "be", "been", "has", "have", "had", "being"}
 
 _BE = ("is", "was", "were", "are", "be", "been", "being")
 _NP_TAGS = {"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "PRP", "PRP$", "POS", "CD", "HYPH", "NNP|", "PDT"}
+
+
+@lru_cache(maxsize=1)
+def action_verbs() -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """Lemmas and phrasal verbs of action of ``reporting_verbs.yml`` (``actions``, ``phrasal_actions``)."""
+    data = load_yaml(lexicon_path("reporting_verbs.yml")) or {}
+    single = frozenset(str(v).lower() for v in data.get("actions") or [])
+    phrasal = frozenset(tuple(str(v).lower().split()[:2]) for v in data.get("phrasal_actions") or [] if " " in str(v))
+    return single, phrasal
+
+
+#: Words that open the clause a report carries.
+_SUBORDINATORS = frozenset({"that", "whether", "if"})
+_QUOTES_AND_COLON = frozenset({":", '"', "``", "''"})
+
+
+def reports_nothing(seq: Seq, cue: Span) -> bool:
+    """Is a proposed cue a verb of action with no report attached ("agreed to hold
+    talks", "signed a deal", "called off its ceasefire", "are expected to sign")?
+
+    Its verb's lemma is a listed action (or verb and particle a phrasal one)
+    and no clause follows it before the next verb or punctuation, nor does a
+    quotation stand before it in the sentence ('"...," she agreed').
+
+    >>> from presslens.document.spans import Document
+    >>> from presslens.syntax.segment import segment
+    >>> from presslens.attribution.sequences import doc_sequences
+    >>> seq = doc_sequences(segment(Document("d", "Both sides agreed to resume talks. Both sides agreed that talks failed.")))[0]
+    >>> [reports_nothing(seq, (i, i + 1)) for i, w in enumerate(seq.words) if w == "agreed"]
+    [True, False]
+    """
+    a = cue[0]
+    if a > 0 and seq.words[a - 1] in _POLITE and (a == 1 or seq.sent[a - 2] != seq.sent[a - 1]):
+        return True  # "Kindly note that ...": an instruction to the reader, nobody's report
+    single, phrasal = action_verbs()
+    verbs = [k for k in range(*cue) if seq.tags[k].startswith("VB") and seq.words[k] not in _AUX]
+    if not verbs:
+        return False
+    k = verbs[-1]
+    lem = lemma(seq.words[k], seq.tags[k])
+    particle = seq.words[k + 1] if k + 1 < len(seq.words) and seq.sent[k + 1] == seq.sent[k] else ""
+    if lem not in single and (lem, particle) not in phrasal:
+        return False
+    sent = seq.sent[k]
+    before = range(k - 1, -1, -1)
+    if any(seq.words[j] in ('"', "``", "''") for j in before if seq.sent[j] == sent):
+        return False
+    for j in range(cue[1], min(cue[1] + 8, len(seq.words))):
+        if seq.sent[j] != sent:
+            break
+        w = seq.words[j]
+        # A quotation opens the report only right after the verb ('agreed: "..."'), not inside
+        # its object ('agreed to an "immediate" ceasefire').
+        if w in _SUBORDINATORS or (w in _QUOTES_AND_COLON and j <= k + 2) or (w == "as" and j > cue[1]):
+            return False  # "saw the comment as a dig" takes "as"
+        if seq.tags[j] in _FINITE and j > cue[1] and all(seq.tags[i] in _NP_TAGS for i in range(cue[1], j)):
+            return False  # a clause without "that": "analysts agreed it was still a top-heavy plan"
+        if seq.tags[j].startswith(("VB", "MD")) or seq.words[j] in (",", ";", "."):
+            break
+    return True
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+_POLITE = frozenset({"please", "kindly"})
 
 
 @lru_cache(maxsize=1)
