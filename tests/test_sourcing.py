@@ -418,3 +418,34 @@ def test_verbs_of_action_are_not_cues_unless_a_report_follows(text, cue):
         assert found == [], found
     else:
         assert any(cue in f for f in found), found
+
+
+@pytest.mark.parametrize("sentence, source, expected", [
+    ("Northland Foreign Ministry spokesperson Ana Ruiz said the border would reopen.", "Ana Ruiz", "named_person"),
+    ("Interior office spokesman Karim Dost said the convoy was safe.", "Karim Dost", "named_person"),
+    ("Deputy Prime Minister (DPM) and Foreign Minister Lena Varga said talks would resume.", "Lena Varga", "named_person"),
+    ("Traders in the market town said prices had doubled.", "Traders", "anonymous"),
+    ("Another farmer, Tomas Berg, said the river had flooded the fields.", "Another farmer", "named_person"),
+    ("The army's media wing said in a statement that two posts were hit.", "media wing", "institution"),
+    ("According to the latest statistics issued by the Centre for Peace Studies, attacks rose.", "statistics",
+     "document"),
+    ("Regional Union foreign ministers urged both sides to find a middle ground.", "ministers", "unnamed_official"),
+    ("The accord, according to US officials quoted in local reports, would open the road.", "officials",
+     "unnamed_official"),
+])
+def test_source_typing_classes(sentence, source, expected):
+    doc = _annotate("Talks\n\n" + sentence)
+    rows = [r for r in doc.layer("attribution").to_dict("records") if r["source"]
+            and source in doc.span_text(r["source"]["start"], r["source"]["end"])]
+    assert rows and rows[0]["source_type"] == expected, [(doc.span_text(r["source"]["start"], r["source"]["end"]),
+                                                          r["source_type"]) for r in doc.layer("attribution").to_dict("records") if r["source"]]
+
+
+def test_relative_pronoun_sources_take_their_antecedent_and_do_not_capture_he():
+    doc = _annotate("Talks\n\nMinister Omar Baig said the call came from the Northland Secretary of State, "
+                    "who conveyed that the capital sought a truce. He said the army stood ready.")
+    rows = {doc.span_text(r["cue"]["start"], r["cue"]["end"]): r for r in doc.layer("attribution").to_dict("records")}
+    assert rows["conveyed"]["source_resolves_to"] == "the Northland Secretary of State"
+    assert rows["conveyed"]["source_type"] == "unnamed_official"
+    he = [r for c, r in rows.items() if c.endswith("said") and r["source_resolves_to"]]
+    assert he and he[-1]["source_resolves_to"] == "Minister Omar Baig" and he[-1]["source_type"] == "named_person"

@@ -18,7 +18,7 @@ from presslens.attribution.quotes import _continue_quotes, _dash_attributions
 from presslens.attribution.labels import split_labels
 from presslens.attribution.registry import DEFAULT_MODEL, Tagger, load_model
 from presslens.attribution.sequences import Seq, Span, _paragraph_index, _Rel, doc_sequences
-from presslens.attribution.sources import SourceLexicon, _type_and_resolve, default_source_lexicon
+from presslens.attribution.sources import SourceLexicon, _type_and_resolve, default_source_lexicon, relative_antecedent
 from presslens.document.spans import Document, is_missing
 from presslens.syntax.segment import segment
 
@@ -106,6 +106,9 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
             rel = _Rel(chars(cue), chars(src), chars(con), sent, para_of_sent.get(sent, 0))
             if src:
                 rel.source_toks = (seq.forms[src[0]:src[1]], seq.tags[src[0]:src[1]])
+                rel.source_after = [seq.forms[k] for k in range(src[1], min(src[1] + 8, len(seq.forms)))
+                                    if seq.sent[k] == seq.sent[src[0]]]
+                rel.antecedent = relative_antecedent(seq, src)
             if cue:
                 rel.cue_word = seq.words[cue[1] - 1]
             rels.append(rel)

@@ -112,6 +112,8 @@ class _Rel:
     nested: bool = False
     resolves_to: str | None = None
     cue_word: str = ""
+    source_after: list[str] = field(default_factory=list)  # words after the source in its sentence
+    antecedent: tuple[Span, list[str], list[str]] | None = None  # of a relative-pronoun source: chars, forms, tags
 
     @property
     def extent(self) -> Span:
