@@ -138,3 +138,47 @@ def test_batch_segmentation_equals_one_by_one(default_doc):
         assert list(many[i].layers) == list(one.layers)
         for layer in one.layers:
             assert many[i].layer(layer).equals(one.layer(layer)), (i, layer)
+
+
+def _labels(text):
+    import presslens
+
+    doc = presslens.annotate_text(text)
+    return [(lab, doc.text[s:e]) for s, e, lab in doc.layer("paragraph")[["start", "end", "label"]].itertuples(index=False)]
+
+
+def test_page_furniture_by_shape_headline_wherever_it_stands():
+    page = ("HOME WORLD BUSINESS SPORTS OPINION VIDEO\n"
+            "Published: 09:14, June 3, 2026 | Updated: 11:02, June 3, 2026\n"
+            "Border crossing reopens after week-long closure\n"
+            "By Staff Reporter\n"
+            "June 3, 2026 11:02 PKT\n"
+            "trade\n\n"
+            "A truck waits at the crossing on Tuesday, June 2, 2026. (Photo / Agency)\n\n"
+            "The crossing reopened on Wednesday, officials said.\n\n"
+            "Read more: Traders count losses after closure\n"
+            "Drivers said they had waited for days without food.\n\n"
+            "Share this article on :\n"
+            "Back to Top\n")
+    labels = _labels(page)
+    assert [t for lab, t in labels if lab == "headline"] == ["Border crossing reopens after week-long closure"]
+    body = [t for lab, t in labels if lab == "body"]
+    assert body == ["The crossing reopened on Wednesday, officials said.",
+                    "Drivers said they had waited for days without food."], labels
+    assert all(lab == "boilerplate" for lab, t in labels if t not in body and "reopens" not in t)
+
+
+def test_teasers_of_other_stories_inside_the_body_are_furniture():
+    page = ("Ceasefire holds for a third day\n"
+            "The ceasefire held on Friday, residents said.\n"
+            "Aid convoys reached the city, the agency said.\n"
+            "Why the river port matters: five things to know\n"
+            "Election count delayed in the north? Officials blame weather\n"
+            "Schools reopened in the capital on Saturday.\n")
+    labels = _labels(page)
+    assert [lab for lab, t in labels] == ["headline", "body", "body", "boilerplate", "boilerplate", "body"], labels
+
+
+def test_a_name_alone_is_a_byline_not_a_headline():
+    labels = _labels("Ana Ruiz\nThe rebels agreed to a truce on Thursday, a spokesman said.\nTalks continue.\n")
+    assert labels[0][0] != "headline"

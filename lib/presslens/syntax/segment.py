@@ -9,6 +9,7 @@ tokenising (curly quotes become straight ones, one character for one), so
 offsets always index the raw text.
 
 >>> from presslens.document.spans import Document
+from presslens.syntax.furniture import BoilerplateMatcher, line_labels
 >>> doc = segment(Document("d", "Talks resume\\n\\nSources said talks would resume. They added more."))
 >>> doc.layer("sentence")[["start", "end", "label"]].values.tolist()
 [[0, 12, 'headline'], [14, 46, 'body'], [47, 63, 'body']]
@@ -20,14 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from presslens.resources.files import lexicon_path, load_yaml, read_word_list
+from presslens.resources.files import lexicon_path, read_word_list
 from presslens.document.spans import Document
+from presslens.syntax.furniture import BoilerplateMatcher, line_labels
 
 Span = tuple[int, int]
 
@@ -118,26 +119,6 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
-
-
-@dataclass(frozen=True)
-class BoilerplateMatcher:
-    """Recognises whole lines of page furniture ("Leave a Reply", ...)."""
-
-    patterns: tuple[re.Pattern[str], ...]
-
-    @classmethod
-    def from_files(cls, paths: Sequence[str | Path]) -> "BoilerplateMatcher":
-        compiled = []
-        for path in paths:
-            data = load_yaml(path) or {}
-            for group in (data.get("patterns") or {}).values():
-                compiled.extend(re.compile(p, re.IGNORECASE) for p in group)
-        return cls(tuple(compiled))
-
-    def is_boilerplate(self, line: str) -> bool:
-        line = " ".join(normalise_same_length(line).split())
-        return any(p.fullmatch(line) for p in self.patterns)
 
 
 class Segmenter:
@@ -250,36 +231,31 @@ class Segmenter:
 
     def _layout(self, doc: Document) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]],
                                               list[list[tuple[int, int, str]]]]:
-        """Paragraphs, sentences (with labels) and each sentence's token spans: all but the tags."""
+        """Paragraphs, sentences (with labels) and each sentence's token spans: all but the tags.
+
+        Lines are labelled first (:mod:`presslens.syntax.furniture`), so that
+        furniture never merges into the headline or a body sentence; body
+        lines of a paragraph then join where a sentence runs across a line break.
+        """
         text = doc.text
         paragraphs: list[tuple[int, int, str]] = []
         sentences: list[tuple[int, int, str]] = []
-        headline_found = False
-        title = " ".join(str(doc.meta.get("title", "")).split())
-        for ps, pe in paragraph_spans(text):
-            for ss, se in self.segments(text, ps, pe):
-                if self._boilerplate.is_boilerplate(text[ss:se]):
-                    label = "boilerplate"
-                elif not headline_found:
-                    # Only the first content line can be the headline; after
-                    # it (or after a first body line) everything is body.
-                    headline_found = True
-                    label = "headline" if self._is_headline(text, ss, se, pe, title) else "body"
-                else:
-                    label = "body"
-                paragraphs.append((ss, se, label))
-                units = [(ss, se)] if label == "headline" else self.sentence_spans(text, ss, se)
-                sentences.extend((s, e, label) for s, e in units)
+        title = str(doc.meta.get("title", ""))
+        lines = [(k, ls, le) for k, (ps, pe) in enumerate(paragraph_spans(text)) for ls, le in line_spans(text, ps, pe)]
+        labels = line_labels([normalise_same_length(text[ls:le]) for _, ls, le in lines], self._boilerplate, title)
+        segments: list[list] = []  # [start, end, label, paragraph]
+        for (k, ls, le), label in zip(lines, labels):
+            prev = segments[-1] if segments else None
+            if prev and label == "body" and prev[2] == "body" and prev[3] == k \
+                    and not self._line_ends_unit(text, prev[0], prev[1]):
+                prev[1] = le
+            else:
+                segments.append([ls, le, label, k])
+        for ss, se, label, _ in segments:
+            paragraphs.append((ss, se, label))
+            units = [(ss, se)] if label == "headline" else self.sentence_spans(text, ss, se)
+            sentences.extend((s, e, label) for s, e in units)
         return paragraphs, sentences, [self.token_spans(text, s, e) for s, e, _ in sentences]
-
-    @staticmethod
-    def _is_headline(text: str, start: int, end: int, para_end: int, title: str) -> bool:
-        line = " ".join(text[start:end].split())
-        if title and line == title:
-            return True
-        more_follows = bool(text[max(end, para_end):].strip())
-        return more_follows and not line.endswith(".") and len(line.split()) <= HEADLINE_MAX_WORDS
-
 
 def _add_tuples(doc: Document, layer: str, rows: list[tuple[int, int, str]]) -> None:
     doc.add_spans(layer, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
