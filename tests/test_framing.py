@@ -253,3 +253,18 @@ def test_default_parties_file_matches_common_nouns_in_any_case():
     cfg = PartyConfig.from_file(PARTIES)
     found = [(m.party, m.alias) for m in cfg.find("Militants attacked. MILITANT GROUPS fled; Taliban and taliban.")]
     assert found == [("militants", "militants"), ("militants", "militant groups"), ("afghan_taliban", "Taliban")]
+
+
+@pytest.mark.parametrize("text, alias, role", [
+    ("Nine rebel fighters lost their lives in the clashes.", "rebel", "patient"),
+    ("Northland has seen a surge in militant attacks since June.", "Northland", "patient"),
+    ("Northland, with Southland, has been engaged in weeks of talks.", "Northland", "agent"),
+    ("Northland, Southland hold crucial talks on water", "Northland", "agent"),
+    ("The Northland Liberation Forces (NLF) agreed to a truce on Thursday.", "NLF", "agent"),
+    ("Northlandic Prime Minister Ana Ruiz and the southern leader will sign the accord.", "Northlandic", "agent"),
+])
+def test_role_classes_of_news_prose(text, alias, role):
+    cfg = PartyConfig.from_dict({"parties": {"p": {"label": "P", "aliases": [alias]}}})
+    doc = add_mentions(annotate_text("Headline words here\n\n" + text), cfg)
+    m = doc.layer("mention")
+    assert len(m) and m.iloc[0]["role"] == role, m[["alias", "role", "rule"]].values.tolist()

@@ -38,7 +38,7 @@ from presslens.framing.parties import PartyConfig
 from presslens.document.spans import Document
 from presslens.resources.verbs import agency_power_lexicon
 from presslens.syntax.morphology import lemma
-from presslens.syntax.roles import OTHER_ROLE, _Sent, _np_left, _np_right, sentence_roles
+from presslens.syntax.roles import OTHER_ROLE, RoleCall, _Sent, _np_left, _np_right, sentence_roles
 
 ROLES = ("agent", "patient", "other")
 
@@ -135,14 +135,13 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
                 # The noun phrase's head speaks for the mention:
                 # "the Pakistani delegation" acts when "delegation" does.
                 role, v, rule = calls[b - 1]
-                if role == OTHER_ROLE and rule in ("parse:flat", "parse:compound"):
-                    # UD heads a name on its first word ("Sara" in "Opposition
-                    # leader Sara Malik", "Malik" a flat dependent): a word of
-                    # the phrase whose head lies outside it speaks for it.
-                    tops = [t for t in range(b - 1, a - 1, -1)
-                            if not a < arcs[t][0] <= b and calls[t][0] != OTHER_ROLE]
-                    if tops:
-                        role, v, rule = calls[tops[0]]
+                if role == OTHER_ROLE and rule in _INSIDE_A_PHRASE:
+                    # The alias sits inside a larger noun phrase: UD heads a name on
+                    # its first word ("Opposition leader Sara Malik"), an abbreviation
+                    # in brackets is an apposition ("Rapid Support Forces (RSF)"),
+                    # "Republic of Congo" and "None of the Pakistani aircraft" hang
+                    # the alias under another noun. The phrase's head speaks for it.
+                    role, v, rule = _phrase_head_call(calls, arcs, s, a, b)
             verb = lemma(s.words[v], s.tags[v]) if v is not None and s.tags[v].startswith("VB") else None
             if verb is None:
                 v = None
@@ -169,6 +168,37 @@ def add_mentions(doc: Document, parties: PartyConfig, keep_places: bool = False)
             table[col] = pd.Series([None if not isinstance(v, str) else v for v in table[col]],
                                    index=table.index, dtype=object)
     return doc
+
+
+#: Relations of a word inside a noun phrase, not of the phrase in its clause.
+_INSIDE_A_PHRASE = frozenset({"parse:flat", "parse:compound", "parse:appos", "parse:nmod", "parse:amod",
+                              "parse:nummod", "parse:det"})
+#: Relations that keep climbing from a word to the noun it belongs to.
+_PHRASE_RELS = frozenset({"flat", "compound", "appos", "nmod", "amod", "nummod", "det"})
+
+
+def _phrase_head_call(calls: Sequence[RoleCall], arcs: Sequence[tuple[int, str]], s: _Sent, a: int,
+                      b: int) -> RoleCall:
+    """The call of the noun a phrase-internal word belongs to: climb the parse from the phrase's words
+    through noun-phrase relations (at most a few steps) to the first word with a role in its clause.
+
+    An ``nmod`` climbs only through "of" ("Republic of Congo", "none of the jets"), never through a
+    preposition that makes the party a circumstance ("talks with Kabul").
+    """
+    for t in range(b - 1, a - 1, -1):
+        k, steps = t, 0
+        while steps < 6:
+            if calls[k][0] != OTHER_ROLE:
+                return calls[k]
+            h, rel = arcs[k]
+            base = rel.split(":")[0]
+            if h <= 0 or base not in _PHRASE_RELS or rel == "nmod:poss":
+                break
+            if base == "nmod" and not any(arcs[c][0] == k + 1 and arcs[c][1] == "case" and s.words[c] == "of"
+                                          for c in range(len(arcs))):
+                break
+            k, steps = h - 1, steps + 1
+    return calls[b - 1]
 
 
 def _add_tone(doc: Document, records: list[dict[str, Any]], parsed: dict[int, tuple]) -> None:

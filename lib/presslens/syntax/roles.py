@@ -377,7 +377,69 @@ def sentence_roles(words: Sequence[str], tags: Sequence[str],
                 out.append((r2, v2, "rules:" + rule2))
                 continue
         out.append((OTHER_ROLE, None, f"parse:{rel}"))
+    _semantic_repairs(out, low, tags, heads, rels, children)
     return out
+
+
+#: Predicates whose grammatical subject undergoes rather than does: "suffered losses",
+#: "sustained injuries"; "lose" and "see" only with the objects below.
+EXPERIENCER_VERBS = frozenset({"suffer", "sustain", "undergo", "endure"})
+_LOST_OBJECTS = frozenset({"life", "lives"})
+_TREND_OBJECTS = frozenset({"surge", "rise", "increase", "spike", "wave", "uptick", "escalation", "jump"})
+#: Participles whose passive form describes a state the subject is active in ("has been engaged in talks").
+ACTIVE_PARTICIPLES = frozenset({"engage", "involve"})
+
+
+def _semantic_repairs(out: list[RoleCall], low: Sequence[str], tags: Sequence[str], heads: Sequence[int],
+                      rels: Sequence[str], children: Sequence[Sequence[int]]) -> None:
+    """Roles the grammatical relation gets wrong in news prose (in place).
+
+    * the subject of an experiencer predicate is its patient ("nine fighters lost their
+      lives", "the province has seen a surge in attacks", "the army suffered losses");
+    * the subject of "be engaged/involved in" is an agent, not a passive's patient;
+    * a noun with a past participle after it and no role of its own is that participle's
+      patient, with its conjuncts ("19 militants, 11 soldiers killed in ...": a headline's
+      reduced passive);
+    * a name fronted before a comma and left as a vocative or dislocated word takes the
+      subject's call of the clause it opens ("India, China hold talks"; "Pakistan, he
+      said, expressed ...").
+    """
+    n = len(out)
+
+    def lem(i: int) -> str:
+        return lemma(low[i], tags[i])
+
+    for k in range(n):
+        role, v, rule = out[k]
+        if role != "agent" or v is None or not tags[v].startswith("VB"):
+            continue
+        verb = lem(v)
+        objs = {low[c - 1] for c in children[v + 1] if rels[c - 1] == "obj"}
+        if verb in EXPERIENCER_VERBS or (verb == "lose" and objs & _LOST_OBJECTS) \
+                or (verb in ("see", "witness", "experience") and objs & _TREND_OBJECTS):
+            out[k] = ("patient", v, "experiencer-subject")
+    for k in range(n):
+        role, v, rule = out[k]
+        if role == "patient" and v is not None and rule.endswith(("nsubj:pass", "subject-passive")) \
+                and lem(v) in ACTIVE_PARTICIPLES:
+            out[k] = ("agent", v, "active-participle")
+    for k in range(n):
+        if out[k][0] != OTHER_ROLE or tags[k] not in _NOMINAL:
+            continue
+        group = [k] + [c - 1 for c in children[k + 1] if rels[c - 1] == "conj"]
+        acl = [c - 1 for g in group for c in children[g + 1] if rels[c - 1] == "acl" and tags[c - 1] == "VBN"]
+        if acl and rels[k] in ("root", "conj", "dep", "parataxis") and (rels[k] != "conj" or out[heads[k] - 1][0] == OTHER_ROLE):
+            for g in group:
+                if out[g][0] == OTHER_ROLE:
+                    out[g] = ("patient", acl[0], "reduced-passive")
+    for k in range(n):
+        if out[k][0] != OTHER_ROLE or rels[k] not in ("vocative", "dislocated") or k + 1 >= n or low[k + 1] != ",":
+            continue
+        h = heads[k]
+        subj = next((c - 1 for c in children[h] if rels[c - 1] in ("nsubj", "nsubj:pass") and c - 1 > k), None) \
+            if h > 0 else None
+        if subj is not None and out[subj][0] != OTHER_ROLE:
+            out[k] = (out[subj][0], out[subj][1], "fronted-subject")
 
 
 OTHER_ROLE = "other"
