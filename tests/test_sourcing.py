@@ -449,3 +449,31 @@ def test_relative_pronoun_sources_take_their_antecedent_and_do_not_capture_he():
     assert rows["conveyed"]["source_type"] == "unnamed_official"
     he = [r for c, r in rows.items() if c.endswith("said") and r["source_resolves_to"]]
     assert he and he[-1]["source_resolves_to"] == "Minister Omar Baig" and he[-1]["source_type"] == "named_person"
+
+
+@pytest.mark.parametrize("sentence, cue, source, content", [
+    ("More than 500 trucks are stuck at the border, according to Karim Dost, a director at the chamber of commerce.",
+     "according to", "Karim Dost", "More than 500 trucks are stuck at the border"),
+    ("According to diplomats familiar with the negotiations, the capital had pressed for a delay.",
+     "According to", "diplomats familiar with the negotiations", "the capital had pressed for a delay"),
+    ("Northland officials were also quoted by local media as saying that the talks had failed.",
+     "were also quoted by local media as saying", "Northland officials", "that the talks had failed"),
+    ("The government condemned what it called provocations by the rebels.", "called", "it", "provocations"),
+])
+def test_constructions_of_news_prose(sentence, cue, source, content):
+    doc = _annotate("Talks\n\n" + sentence)
+    rows = [r for r in doc.layer("attribution").to_dict("records") if r["cue"]
+            and doc.span_text(r["cue"]["start"], r["cue"]["end"]) == cue]
+    assert len(rows) == 1
+    assert doc.span_text(rows[0]["source"]["start"], rows[0]["source"]["end"]) == source
+    assert doc.span_text(rows[0]["content"]["start"], rows[0]["content"]["end"]) == content
+    if "quoted" in cue:
+        assert len(doc.layer("attribution")) == 1  # one report, not one by the medium and one without a source
+
+
+def test_headline_inversion_names_its_source():
+    doc = _annotate("Both sides agree to extend truce, confirms minister Ana Ruiz\n\nThe truce held on Sunday.")
+    rows = doc.layer("attribution").to_dict("records")
+    assert [doc.span_text(r["cue"]["start"], r["cue"]["end"]) for r in rows] == ["confirms"]
+    assert doc.span_text(rows[0]["source"]["start"], rows[0]["source"]["end"]) == "minister Ana Ruiz"
+    assert rows[0]["source_type"] == "named_person"

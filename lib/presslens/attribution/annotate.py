@@ -14,6 +14,7 @@ import pandas as pd
 
 from presslens.attribution.cues import _known_cue, _rule_cues, _trim_cue, reports_nothing
 from presslens.attribution.linking import _complete_content, _constructions, _link, _shared_subject, _touch
+from presslens.attribution.fixed_patterns import inverted_reports, naming_reports, quoted_as_saying
 from presslens.attribution.quotes import _continue_quotes, _dash_attributions
 from presslens.attribution.labels import split_labels
 from presslens.attribution.registry import DEFAULT_MODEL, Tagger, load_model
@@ -77,13 +78,18 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
         cues = [_trim_cue(seq, c) for c in cues]
         # A signed quotation is complete as found; what the tagger made of
         # the same tokens gives way to it.
-        signed = _dash_attributions(seq, doc.text)
-        signed_cues = {cue for cue, _, _ in signed}
+        signed = _dash_attributions(seq, doc.text) + inverted_reports(seq) + quoted_as_saying(seq)
         for triple in signed:
             cues, sources, contents = ([sp for sp in spans if not any(_touch(sp, t) for t in triple)]
                                        for spans in (cues, sources, contents))
+        # A report nested in another ("condemned what he called provocations") takes its own
+        # cue's tokens only: the outer content around it stays.
+        naming = [t for t in naming_reports(seq) if not any(_touch(t[0], s[0]) for s in signed)]
+        cues = [c for c in cues if not any(_touch(c, t[0]) or _touch(c, t[1]) for t in naming)]
+        signed += naming
+        signed_cues = {cue for cue, _, _ in signed}
         tagged = set(cues)
-        cues = _rule_cues(seq, cues)
+        cues = [c for c in _rule_cues(seq, cues) if c in tagged or not any(_touch(c, t[0]) for t in signed)]
         last_source: tuple[Span, int] | None = None  # the latest source of this paragraph and its sentence
         for cue, src, con in sorted(_link(seq, cues, sources, contents) + signed, key=lambda t: next(sp for sp in t if sp)):
             if cue is not None and cue in tagged and (not _known_cue(seq, cue) or reports_nothing(seq, cue)):
@@ -95,6 +101,8 @@ def add_attributions(doc: Document, parties: "PartyConfig | None" = None, model:
                     src = _shared_subject(seq, cue, last_source)
                 if src is not None:
                     last_source = (src, seq.sent[cue[0]])
+            if src is not None and not any(seq.tags[k].startswith(("NN", "PRP", "CD", "WP")) for k in range(*src)):
+                src = None  # no noun, no one speaking: "raising hopes", "Kindly note"
             if src is None and con is None:
                 continue  # a bare cue ("is expected") with nothing attributed
             def chars(sp: Span | None) -> Span | None:

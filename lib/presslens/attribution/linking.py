@@ -241,12 +241,20 @@ def _constructions(seq: Seq, cue: Span, src: Span | None, con: Span | None,
     if words[a] == "according" and b - a >= 1:
         b2 = b if b - a >= 2 else (b + 1 if b < len(words) and words[b] == "to" else b)
         end = _np_after(seq, b2, limit=10)
-        if end is not None:
+        comma = next((k for k in range(b2 + 1, s1) if words[k] == ","), None)
+        if a > s0 and words[a - 1] == ",":
+            # "[content], according to [source][, an appositive]": what follows the
+            # source describes it; the content is before.
+            if end is not None:
+                src = (b2, end)
+            con = (s0, a - 1)
+        elif a == s0 and comma is not None and _strip_end(seq, comma + 1, s1) > comma + 1:
+            # "According to [source, however long], [content]"
+            src, con = (b2, comma), (comma + 1, _strip_end(seq, comma + 1, s1))
+        elif end is not None:
             src = (b2, end)
             if end < s1 and words[end] == "," and _strip_end(seq, end + 1, s1) > end + 1:
                 con = (end + 1, _strip_end(seq, end + 1, s1))
-            elif a > s0 and words[a - 1] == ",":
-                con = (s0, a - 1)
         return src, con
     if not seq.tags[a].startswith("VB"):
         return src, con
