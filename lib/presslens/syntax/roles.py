@@ -423,8 +423,11 @@ def _semantic_repairs(out: list[RoleCall], low: Sequence[str], tags: Sequence[st
         if role == "patient" and v is not None and rule.endswith(("nsubj:pass", "subject-passive")) \
                 and lem(v) in ACTIVE_PARTICIPLES:
             out[k] = ("agent", v, "active-participle")
+    finite = any(t in ("VBD", "VBZ", "VBP", "MD") for t in tags)
     for k in range(n):
-        if out[k][0] != OTHER_ROLE or tags[k] not in _NOMINAL:
+        # Only in a fragment with no finite verb (a headline): in a full sentence a noun
+        # before a participle is usually the subject the parse failed to attach.
+        if finite or out[k][0] != OTHER_ROLE or tags[k] not in _NOMINAL:
             continue
         group = [k] + [c - 1 for c in children[k + 1] if rels[c - 1] == "conj"]
         acl = [c - 1 for g in group for c in children[g + 1] if rels[c - 1] == "acl" and tags[c - 1] == "VBN"]
@@ -432,6 +435,13 @@ def _semantic_repairs(out: list[RoleCall], low: Sequence[str], tags: Sequence[st
             for g in group:
                 if out[g][0] == OTHER_ROLE:
                     out[g] = ("patient", acl[0], "reduced-passive")
+    for k in range(n):
+        # A word of a multiword name acts with the name: treebanks head "John Smith" on
+        # "John" (flat), the parser sometimes on "Smith" (compound).
+        h = heads[k] - 1
+        if out[k][0] == OTHER_ROLE and rels[k] in ("compound", "flat") and 0 <= h < n and k < h \
+                and tags[k] in ("NNP", "NNPS") and tags[h] in ("NNP", "NNPS") and out[h][0] != OTHER_ROLE:
+            out[k] = (out[h][0], out[h][1], "name-part")
     for k in range(n):
         if out[k][0] != OTHER_ROLE or rels[k] not in ("vocative", "dislocated") or k + 1 >= n or low[k + 1] != ",":
             continue
