@@ -131,9 +131,13 @@ def normalise_sources(rows: Sequence[Mapping[str, Any]],
             lab = GROUP_NAMES[kind] + (f" ({label_of(party) or party})" if party else "")
             out.append(Source(f"{kind}:{party or ''}", lab, kind, party))
         else:
-            key = _plain_key(text, party_words) or _plain_key(text)
+            key = _plain_key(text, party_words)
             shown = " ".join(w for w in text.split() if w.lower() not in _DETERMINERS) or text
-            out.append(Source(f"{kind}:{party or ''}:{key}", shown, kind, party))
+            if not key and party:
+                # Only a party's name ("Islamabad said"): the party itself speaks.
+                shown = label_of(party) or party
+            out.append(Source(f"{kind}:{party or ''}:{key or _plain_key(text)}" if not (not key and party)
+                              else f"{kind}:{party}:", shown, kind, party))
     # One label per key: the longest form seen (the most informative one).
     best: dict[str, str] = {}
     for s in out:
