@@ -9,7 +9,7 @@ most from the other articles, so that the table is read by its differences.
 >>> doc = presslens.annotate_text("Officials said talks could resume. Talks resumed.")
 >>> row = article_row(doc)
 >>> round(row["attributions_per_100_words"], 2), row["hedged_share"], row["outlet"]
-(12.5, 0.5, 'text')
+(14.29, 0.5, 'text')
 """
 
 from __future__ import annotations
