@@ -18,7 +18,9 @@ from presslens.story.measures import ARTICLE_FIGURES, PARTY_FIGURES, notable
 STORY_CSS = """
 <style>
 .pl-story{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:.93em}
+.pl-scroll{overflow-x:auto;max-width:100%}
 table.pl-rows{border-collapse:collapse;margin:.4em 0 1em 0}
+table.pl-rows td:first-child{min-width:10em}
 table.pl-rows th,table.pl-rows td{border-bottom:1px solid #dde;padding:.3em .6em;text-align:right;vertical-align:top}
 table.pl-rows th:first-child,table.pl-rows td:first-child{text-align:left}
 table.pl-rows td.pl-text{text-align:left}
@@ -141,8 +143,8 @@ def articles_table_html(rows: Sequence[Mapping[str, Any]], party_label: Mapping[
             cells.append(f"<td{cls}>{_fmt(c, r.get(c))}</td>")
         title = f'<br><span class="pl-meta">{escape(excerpt(str(r.get("title") or ""), 80))}</span>' if r.get("title") else ""
         body.append(f'<tr><td class="pl-text"><b>{escape(str(r["outlet"]))}</b>{title}</td>'
-                    f'<td class="pl-text">{escape(str(r.get("date") or ""))}</td>{"".join(cells)}</tr>')
-    return (STORY_CSS + '<div class="pl-story"><table class="pl-rows"><thead><tr><th>outlet</th><th>date</th>'
+                    f'<td class="pl-text" style="white-space:nowrap">{escape(str(r.get("date") or ""))}</td>{"".join(cells)}</tr>')
+    return (STORY_CSS + '<div class="pl-story pl-scroll"><table class="pl-rows"><thead><tr><th>outlet</th><th>date</th>'
             f'{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 

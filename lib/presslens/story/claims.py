@@ -93,8 +93,10 @@ def claim_units(doc: Document, parties: "PartyConfig | None" = None) -> list[dic
             "source": " ".join(text[src[0]:src[1]].split()) if src else None, "source_type": stype,
             "source_party": value("source_party"), "source_resolves_to": value("source_resolves_to"),
             "source_span": list(src) if src else None, "cue_span": list(cue) if cue else None,
+            # A party naming the source speaks; it does not act in the claim.
             "roles": [[int(m["start"]), int(m["end"]), str(m["label"]), str(m["role"])] for m in mentions
                       if s <= int(m["start"]) < e and m.get("role") in ("agent", "patient")
-                      and not bool(m.get("place_only"))],
+                      and not bool(m.get("place_only"))
+                      and not (src and src[0] <= int(m["start"]) < src[1])],
         })
     return units

@@ -70,10 +70,13 @@ def article_row(doc: Document, parties: "PartyConfig | None" = None) -> dict[str
 
 def notable(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], min_spread: float = 0.15) -> set[tuple[int, str]]:
     """Cells ``(row index, column)`` worth a reader's eye: the highest and lowest of a column
-    whose values spread by at least ``min_spread`` of the largest (shares: 15 points), with 3+ values.
+    whose values spread by at least ``min_spread`` of the largest (shares: 15 points), with 3+ values;
+    an extreme that a third or more of the articles share is not marked (it is no outlier).
 
     >>> sorted(notable([{"x": 0.1}, {"x": 0.5}, {"x": 0.2}], ["x"]))
     [(0, 'x'), (1, 'x')]
+    >>> sorted(notable([{"x": 1.0}, {"x": 1.0}, {"x": 0.2}, {"x": 0.5}, {"x": 0.6}, {"x": 0.7}], ["x"]))
+    [(2, 'x')]
     """
     out: set[tuple[int, str]] = set()
     for col in columns:
@@ -84,5 +87,8 @@ def notable(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], min_sprea
         lo, hi = min(v for _, v in vals), max(v for _, v in vals)
         scale = max(abs(lo), abs(hi), 1.0 if col.endswith("share") else 0.0)
         if scale and (hi - lo) >= min_spread * scale:
-            out |= {(i, col) for i, v in vals if v in (lo, hi)}
+            for extreme in (lo, hi):
+                at = [i for i, v in vals if v == extreme]
+                if len(at) == 1 or len(at) < len(vals) / 3:
+                    out |= {(i, col) for i in at}
     return out

@@ -136,8 +136,21 @@ def normalise_sources(rows: Sequence[Mapping[str, Any]],
             if not key and party:
                 # Only a party's name ("Islamabad said"): the party itself speaks.
                 shown = label_of(party) or party
-            out.append(Source(f"{kind}:{party or ''}:{key or _plain_key(text)}" if not (not key and party)
-                              else f"{kind}:{party}:", shown, kind, party))
+            elif not key:
+                key = _plain_key(text)
+            out.append(Source(f"{kind}:{party or ''}:{key}", shown, kind, party))
+    # An institution named without its party ("the Foreign Ministry") is the
+    # one party's institution of that name, when exactly one party has it.
+    owners: dict[str, set[str]] = {}
+    for s in out:
+        if s is not None and s.party and s.kind not in GROUP_NAMES and s.kind != "named_person":
+            owners.setdefault(s.key.split(":", 2)[2], set()).add(s.party)
+    for k, s in enumerate(out):
+        if s is not None and not s.party and s.kind not in GROUP_NAMES and s.kind != "named_person":
+            parties = owners.get(s.key.split(":", 2)[2], set())
+            if len(parties) == 1:
+                party = next(iter(parties))
+                out[k] = Source(f"{s.kind}:{party}:{s.key.split(':', 2)[2]}", s.label, s.kind, party)
     # One label per key: the longest form seen (the most informative one).
     best: dict[str, str] = {}
     for s in out:
