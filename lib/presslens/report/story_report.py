@@ -22,18 +22,11 @@ from typing import Any
 
 from presslens.attribution.registry import DEFAULT_MODEL
 from presslens.errors import InputError, PresslensError
-from presslens.report.article import _finish_annotation, _start_annotation
-from presslens.report.markers import error_marker, pending_marker
+from presslens.report.article import _start_annotation, run_while_annotating
+from presslens.report.markers import error_marker
 from presslens.report.provenance import provenance, provenance_html
-from presslens.report.report_set import (
-    _discard_html,
-    clear_outputs,
-    discover_notebooks,
-    fail_on_error,
-    notebook_jobs,
-    write_report_set,
-)
-from presslens.report.runner import run_notebooks, warm_up
+from presslens.report.report_set import clear_outputs, discover_notebooks, notebook_jobs, write_report_set
+from presslens.report.runner import warm_up
 from presslens.resources.hashing import input_sha256
 
 #: Keys of the notebook's figures that ``metrics.json`` carries at its top.
@@ -109,23 +102,7 @@ def run_story_report(
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
     jobs, titles, parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
                                         f"{len(docs)} articles", back="the comparison's index")
-    try:
-        results = run_notebooks(jobs, len(jobs), include_code, progress=progress)
-    except BaseException:
-        annotator.terminate()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
-        raise
-    if any(r.error for r in results) and not Path(error_marker(annotations)).exists():
-        annotator.terminate()
-        annotator.join()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
-        fail_on_error(results, out_dir, parts)
-    try:
-        _finish_annotation(annotator, annotations)
-    except PresslensError:
-        _discard_html(out_dir, parts.values())
-        raise
-    fail_on_error(results, out_dir, parts)
+    results = run_while_annotating(jobs, len(jobs), include_code, progress, annotator, annotations, out_dir, parts)
     headline = _headline(out_dir, results, len(docs))
     return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, len(jobs), config,
                             lift=TOP_KEYS)
