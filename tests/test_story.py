@@ -99,24 +99,30 @@ def test_divergence_needs_two_outlets():
     assert divergences(same) == []
 
 
-@pytest.fixture(scope="module")
-def story():
+TEXTS = {
+    "a": "Ceasefire holds\n\nTeluvia shelled the Rokani town of Abel on Friday, killing four civilians.\n\n"
+         "The two governments will reopen the northern crossing on Monday.",
+    "b": "Tense calm\n\nFour civilians were killed in Abel on Friday when Rokan shelled Teluvian positions, "
+         "officials said.\n\nThe northern crossing could reopen on Monday.",
+    "c": "Crossing to reopen\n\nThe northern crossing between the two countries will reopen on Monday.\n\n"
+         "Fishermen say the catch has been poor this year.",
+}
+
+
+def _compare():
     import presslens
     from presslens.framing.parties import PartyConfig
     from presslens.story.compare import compare_story
 
     cfg = PartyConfig.from_dict({"parties": {"tv": {"label": "Teluvia", "aliases": ["Teluvia", "Teluvian"]},
                                              "rk": {"label": "Rokan", "aliases": ["Rokan", "Rokani"]}}})
-    texts = {
-        "a": "Ceasefire holds\n\nTeluvia shelled the Rokani town of Abel on Friday, killing four civilians.\n\n"
-             "The two governments will reopen the northern crossing on Monday.",
-        "b": "Tense calm\n\nFour civilians were killed in Abel on Friday when Rokan shelled Teluvian positions, "
-             "officials said.\n\nThe northern crossing could reopen on Monday.",
-        "c": "Crossing to reopen\n\nThe northern crossing between the two countries will reopen on Monday.\n\n"
-             "Fishermen say the catch has been poor this year.",
-    }
-    docs = [presslens.annotate_text(t, doc_id=k, outlet=f"Outlet {k.upper()}") for k, t in texts.items()]
+    docs = [presslens.annotate_text(t, doc_id=k, outlet=f"Outlet {k.upper()}") for k, t in TEXTS.items()]
     return compare_story(docs, cfg)
+
+
+@pytest.fixture(scope="module")
+def story():
+    return _compare()
 
 
 def test_comparison_aligns_shared_claims_and_lists_single_ones(story):
@@ -199,16 +205,6 @@ def test_threshold_out_of_range_is_refused(tmp_path):
     assert r.returncode == 2 and "--threshold" in r.stderr and not (tmp_path / "out").exists()
 
 
-@pytest.fixture(scope="session")
-def story_dir(tmp_path_factory):
-    """The comparison of the six invented Oslo articles, written once per test run."""
-    from presslens.report.story_report import run_story_report
-
-    out = tmp_path_factory.mktemp("story")
-    run_story_report([OSLO / "articles.jsonl"], out, OSLO / "parties.yml", progress=False)
-    return out
-
-
 def test_compare_writes_page_index_metrics_and_executed_notebook(story_dir):
     for name in ("06_story_comparison.html", "06_story_comparison.ipynb", "index.html", "metrics.json", "run.json"):
         assert (story_dir / name).exists(), name
@@ -223,20 +219,14 @@ def test_compare_writes_page_index_metrics_and_executed_notebook(story_dir):
     assert "06_story_comparison.html" in index and "6 articles" in index
 
 
-def test_compare_metrics_are_identical_across_runs(story_dir, tmp_path):
-    from presslens.report.story_report import run_story_report
-
-    run_story_report([OSLO / "articles.jsonl"], tmp_path, OSLO / "parties.yml", progress=False)
-    first = json.loads((story_dir / "metrics.json").read_text(encoding="utf-8"))
-    second = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
-    first["provenance"]["parameters"].pop("inputs"), second["provenance"]["parameters"].pop("inputs")
-    assert first == second
+def test_comparison_is_the_same_on_every_run(story):
+    assert json.dumps(_compare().metrics(), sort_keys=True) == json.dumps(story.metrics(), sort_keys=True)
 
 
 def test_evaluate_story_scores_the_hand_aligned_sets():
     from presslens.evaluate.story import format_report, run
 
-    r = run([OSLO, CALDERA])
-    assert r["threshold"] == 0.6 and len(r["sets"]) == 2
+    r = run([CALDERA])  # the held-out set (the smaller one: this test checks the scoring, VALIDATION.md both)
+    assert r["threshold"] == 0.6 and len(r["sets"]) == 1 and r["sets"][0]["claims"] == 8
     assert r["pooled"]["precision"] >= 0.9 and r["pooled"]["recall"] >= 0.6
     assert "pooled: P" in format_report(r)

@@ -11,7 +11,6 @@ import pytest
 
 from conftest import ROOT, shared_path
 from test_browser import SCREENSHOTS, Page, browser  # noqa: F401 - browser is a fixture
-from test_story import OSLO, story_dir  # noqa: F401 - story_dir is a fixture
 
 PAGE = "06_story_comparison.html"
 
@@ -38,7 +37,7 @@ def _check_page(p, n_articles: int, min_outlets: int = 3) -> None:
     assert p.page.locator("footer.pl-provenance").is_visible(), "the provenance footer"
 
 
-def test_story_page_renders_offline_with_rows_claims_and_divergences(browser, story_dir):  # noqa: F811
+def test_story_page_renders_offline_with_rows_claims_and_divergences(browser, story_dir):  # noqa: F811 - browser
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     p = Page(browser, (story_dir / "index.html").as_uri())
     assert p.page.locator("section.report li b").first.is_visible(), "headline figures on the index"
