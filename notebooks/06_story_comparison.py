@@ -26,9 +26,9 @@
 # (papermill sets the parameters below and the HTML lands in `reports/`).
 
 # %% tags=["parameters"]
-input_path = "../data/validation/story/oslo-dam-talks/articles.jsonl"  # one input, or a list of inputs
-parties_path = "../data/validation/story/oslo-dam-talks/parties.yml"
-output_dir = "../reports/oslo-dam-talks"
+input_path = "../data/validation/story/caldera-port-strike/articles.jsonl"  # one input, or a list of inputs
+parties_path = "../data/validation/story/caldera-port-strike/parties.yml"
+output_dir = "../reports/caldera-port-strike"
 annotations_path = ""  # set by `presslens compare`: the articles annotated once
 attribution_model = "default"  # or "accurate": see `presslens compare --help`
 threshold = 0.6  # cosine at which sentences count as one claim (chosen on the validation set)
