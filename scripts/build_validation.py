@@ -36,6 +36,8 @@ COMMAND = ".venv/bin/python scripts/build_validation.py"
 FIGURES = ROOT / "lib" / "presslens" / "resources" / "validation" / "figures.json"
 METRICS = ROOT / "data" / "validation" / "metrics.json"
 NA = "not yet available"
+#: Hand-aligned story sets (no ../shared needed): claim alignment of `presslens compare`.
+STORY_SETS = ROOT / "data" / "validation" / "story"
 
 
 #: Sections of the notebook, the parameter that switches each on, and the metrics keys it writes.
@@ -96,6 +98,57 @@ def render_real_news(real: dict) -> list[str]:
     for key, label in (("headline", "headline right"), ("boilerplate", "boilerplate right")):
         out.append(f"| {label} | " + " | ".join("{}/{} articles".format(*real[m][key]) if key in real[m] else NA
                                                  for m in models) + " |")
+    return out
+
+
+def run_story() -> dict:
+    """Pair precision and recall of claim alignment on the hand-aligned sets (`presslens evaluate story`)."""
+    from presslens.evaluate.story import run
+
+    return run(sorted(p for p in STORY_SETS.iterdir() if (p / "claims.yml").is_file()))
+
+
+def _story_rows(st: dict) -> list[str]:
+    out = ["| set | role | articles | sentences | marked claims | precision | recall | F1 | correct / predicted / gold pairs |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in st["sets"]:
+        s = r["scores"]
+        out.append(f"| {r['set']} | {r['role']} | {r['articles']} | {r['sentences']} | {r['claims']} | {_f(s['precision'])} "
+                   f"| {_f(s['recall'])} | {_f(s['f1'])} | {s['correct_pairs']} / {s['predicted_pairs']} / {s['gold_pairs']} |")
+    out += ["", "Sweep (pair precision / recall / F0.5 per set; the threshold was chosen on the tuning set only):", "",
+            "| threshold | " + " | ".join(r["set"] for r in st["sets"]) + " |",
+            "|---|" + "---|" * len(st["sets"])]
+    for key in st["sets"][0]["sweep"] if st["sets"] else []:
+        cells = [f"{_f(r['sweep'][key]['precision'])} / {_f(r['sweep'][key]['recall'])} / {_f(r['sweep'][key]['f05'])}"
+                 for r in st["sets"]]
+        out.append(f"| {key} | " + " | ".join(cells) + " |")
+    return out
+
+
+def render_story(st: dict | None) -> list[str]:
+    out = ["", "## Claim alignment across articles (`presslens compare`; hand-aligned sets, `data/validation/story/`)", ""]
+    if not st:
+        return out + [NA]
+    out += [
+        "Sentences of several articles about one event grouped by meaning (all-MiniLM-L6-v2 embeddings, average-linkage",
+        "clustering on the cosine, one sentence per article per claim). Each set is invented and written for presslens:",
+        "articles about one event in different outlets' styles (wire, state agency, partisan paper, tabloid, analysis,",
+        "radio brief), with every claim that two or more of them carry marked by hand (`claims.yml`). A pair is two",
+        "sentences in one claim; precision is the share of the tool's pairs that the hand alignment has, recall the",
+        f"share of the hand pairs the tool found. Command: `presslens evaluate story {STORY_SETS.relative_to(ROOT)}/*`.",
+        "",
+        f"Threshold **{st['threshold']:.2f}**: the threshold of highest pair F0.5 (precision weighed twice, because a false",
+        "alignment puts a false divergence on the page, a missed one only leaves a claim listed under one outlet) on the",
+        "tuning set `oslo-dam-talks`, the higher one on a tie (0.55 and 0.60 tie there); chosen on that set, so its",
+        "figures are optimistic. `caldera-port-strike` was written as a held-out set and not used for the choice.",
+        "",
+    ]
+    out += _story_rows(st)
+    p = st["pooled"]
+    out += ["", f"Pooled at {st['threshold']:.2f}: precision {_f(p['precision'])}, recall {_f(p['recall'])}, "
+                f"F1 {_f(p['f1'])} ({p['correct_pairs']} of {p['predicted_pairs']} pairs right, {p['gold_pairs']} hand pairs).",
+            f"{len(st['sets'])} small invented sets ({sum(r['sentences'] for r in st['sets'])} sentences): evidence of the "
+            "method's behaviour, not of its accuracy on every story."]
     return out
 
 
@@ -240,6 +293,7 @@ def render(m: dict) -> str:
         out += ["", "One article of 16 sentences: an illustration of the workflow, not evidence."]
     else:
         out.append(NA)
+    out += render_story(m.get("story"))
     return "\n".join(out) + "\n"
 
 
@@ -308,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
         if only is None or "real_news" in only:
             metrics["real_news"] = real_news(shared)
         print(f"notebook ran in {time.perf_counter() - t0:.0f} s")
+    # The story sets ship with the project: measured on every run, even a re-render.
+    metrics["story"] = run_story()
+    if not args.from_metrics or Path(args.from_metrics).resolve() == Path(args.metrics).resolve():
         Path(args.metrics).write_text(json.dumps(metrics, indent=1, sort_keys=True, default=str) + "\n",
                                       encoding="utf-8")
     Path(args.out).write_text(render(metrics), encoding="utf-8")

@@ -45,3 +45,14 @@ def report_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     run_report(DEFAULT_ARTICLE, out, PARTIES, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def story_dir(tmp_path_factory):
+    """`presslens compare` on the six invented Oslo articles (data/validation/story), written once per test run."""
+    from presslens.report.story_report import run_story_report
+
+    story = ROOT / "data" / "validation" / "story" / "oslo-dam-talks"
+    out = tmp_path_factory.mktemp("story")
+    run_story_report([story / "articles.jsonl"], out, story / "parties.yml", progress=False)
+    return out

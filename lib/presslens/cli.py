@@ -61,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     _model_option(rep)
     rep.set_defaults(func=cmd_report)
 
+    cmp_ = sub.add_parser("compare", help="compare several articles about one event on one page (claims, sources, divergences)")
+    cmp_.add_argument("inputs", nargs="+", metavar="INPUT",
+                      help="two or more articles (.txt, .html), a folder of them, or a .jsonl/.csv corpus "
+                           "(outlet, date and title from its metadata)")
+    cmp_.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    cmp_.add_argument("--out", metavar="DIR", help="output folder (default: reports/compare-FIRST-INPUT-NAME)")
+    cmp_.add_argument("--threshold", type=float, default=None, metavar="COSINE",
+                      help="cosine at which sentences count as one claim (default 0.6, chosen on the validation set)")
+    cmp_.add_argument("--include-code", action="store_true", help="show the notebook's code in the HTML")
+    cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
+    _model_option(cmp_)
+    cmp_.set_defaults(func=cmd_compare)
+
     ev = sub.add_parser("evaluate", help="measure accuracy against gold data")
     ev_sub = ev.add_subparsers(dest="what", metavar="WHAT")
     ev_sub.required = True
@@ -85,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     ton.add_argument("files", nargs="+", metavar="FILE.jsonl")
     ton.add_argument("--json", action="store_true", help="print a JSON object")
     ton.set_defaults(func=cmd_evaluate_module, module="tone")
+    sto = ev_sub.add_parser("story", help="claim alignment across articles on hand-aligned sets "
+                                          "(folders with articles.jsonl and claims.yml)")
+    sto.add_argument("files", nargs="+", metavar="DIR")
+    sto.add_argument("--json", action="store_true", help="print a JSON object")
+    sto.set_defaults(func=cmd_evaluate_module, module="story")
     cod = ev_sub.add_parser("coding", help="agreement of the tool with filled coding sheets (and a coded BRAT folder)")
     cod.add_argument("sheets", nargs="*", metavar="SHEET.csv", help="filled coding sheets, one per coder")
     cod.add_argument("--brat", metavar="DIR", help="BRAT folder coded by hand (text/*.txt with *.ann)")
@@ -170,6 +188,18 @@ def cmd_report(args: argparse.Namespace) -> int:
                          attribution_model=args.attribution_model)
     if not args.quiet:
         print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from presslens.report.story_report import run_story_report
+
+    out = Path(args.out) if args.out else Path("reports") / f"compare-{Path(args.inputs[0]).stem}"
+    metrics = run_story_report(args.inputs, out, args.parties, args.include_code, progress=not args.quiet,
+                               attribution_model=args.attribution_model, threshold=args.threshold)
+    if not args.quiet:
+        shared = sum(len(c["articles"]) > 1 for c in metrics.get("claims", []))
+        print(f"{len(metrics.get('articles', []))} articles compared, {shared} shared claim(s): {out / 'index.html'}")
     return 0
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,30 @@ def _finish_annotation(proc, path: Path) -> None:
         raise PresslensError(f"{path.name}: annotation failed: {error.read_text(encoding='utf-8').strip()}")
 
 
+def run_while_annotating(jobs: Sequence[Job], parallel: int, include_code: bool, progress: bool, annotator,
+                         annotations: Path, out_dir: Path, html_parts: Mapping[str, Path]) -> list[Outcome]:
+    """Run the notebooks while the child annotates; raise (leaving no HTML) if either failed."""
+    try:
+        results = run_notebooks(jobs, parallel, include_code, progress=progress)
+    except BaseException:
+        annotator.terminate()
+        Path(pending_marker(annotations)).unlink(missing_ok=True)
+        raise
+    if any(r.error for r in results) and not Path(error_marker(annotations)).exists():
+        # A notebook failed on its own: its error is the news, not a
+        # half-done annotation (which then is not needed).
+        annotator.terminate()
+        annotator.join()
+        Path(pending_marker(annotations)).unlink(missing_ok=True)
+        fail_on_error(results, out_dir, html_parts)
+    try:
+        _finish_annotation(annotator, annotations)
+    except PresslensError:
+        _discard_html(out_dir, html_parts.values())
+        raise
+    return results
+
+
 def run_report(
     input_path: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -131,25 +155,8 @@ def run_report(
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
     jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
                                                   input_path.name)
-    try:
-        results = run_notebooks(jobs_list, jobs, include_code, progress=progress)
-    except BaseException:
-        annotator.terminate()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
-        raise
-    if any(r.error for r in results) and not Path(error_marker(annotations)).exists():
-        # A notebook failed on its own: its error is the news, not a
-        # half-done annotation (which then is not needed).
-        annotator.terminate()
-        annotator.join()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
-        fail_on_error(results, out_dir, html_parts)
-    try:
-        _finish_annotation(annotator, annotations)
-    except PresslensError:
-        _discard_html(out_dir, html_parts.values())
-        raise
-
+    results = run_while_annotating(jobs_list, jobs, include_code, progress, annotator, annotations, out_dir,
+                                   html_parts)
     return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
                             started, t0, jobs, config)
 

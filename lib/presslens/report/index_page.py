@@ -119,11 +119,11 @@ def _party_table(figures: Mapping[str, Any], parties: Any) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _nav_html(current: str, titles: Mapping[str, str]) -> str:
+def _nav_html(current: str, titles: Mapping[str, str], back: str = "all reports for this article") -> str:
     """Links from a report to the index and to its sibling reports."""
     from html import escape
 
-    links = ['<a href="index.html">&larr; all reports for this article</a>']
+    links = [f'<a href="index.html">&larr; {escape(back)}</a>']
     for name, title in titles.items():
         links.append(f"<b>{escape(title)}</b>" if name == current else f'<a href="{escape(name)}.html">{escape(title)}</a>')
     return '<nav class="pl-nav">' + " · ".join(links) + "</nav>"

@@ -20,7 +20,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,24 @@ def load_article(input_path: str, parties_path: str = "", annotations_path: str 
     if len(docs) != 1:
         raise PresslensError(f"{annotations_path or input_path}: expected one article, found {len(docs)}")
     return docs[0]
+
+
+def load_articles(input_path: str | Sequence[str], parties_path: str = "", annotations_path: str = "",
+                  attribution_model: str = DEFAULT_MODEL) -> list[Document]:
+    """The annotated articles a story comparison shows (``input_path``: one input or a list of them).
+
+    As :func:`load_article`, for two or more articles: reads
+    ``annotations_path`` when given, else annotates the inputs.
+
+    >>> docs = load_articles("../data/validation/story/oslo-dam-talks/articles.jsonl")  # doctest: +SKIP
+    """
+    if annotations_path:
+        wait_for_annotations(annotations_path)
+        return read_jsonl_annotations(annotations_path)
+    from presslens.pipeline import annotate_paths
+
+    paths = [input_path] if isinstance(input_path, str) else list(input_path)
+    return annotate_paths(paths, parties=parties_path or None, attribution_model=attribution_model)
 
 
 def wait_for_annotations(path: str, timeout: float = 900.0) -> None:

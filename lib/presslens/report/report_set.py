@@ -55,7 +55,7 @@ def default_jobs(n_notebooks: int) -> int:
 
 
 def notebook_jobs(notebooks: Sequence[Path], out_dir: Path, params: Mapping[str, Any], footer: str,
-                  input_name: str) -> tuple[list[Any], dict[str, str], dict[str, Path]]:
+                  input_name: str, back: str = "all reports for this article") -> tuple[list[Any], dict[str, str], dict[str, Path]]:
     """The runner's jobs for a report set, with each notebook's title and the HTML it writes first.
 
     The HTML goes to a hidden ``.part`` file that :func:`write_report_set`
@@ -65,7 +65,7 @@ def notebook_jobs(notebooks: Sequence[Path], out_dir: Path, params: Mapping[str,
     titles = {nb.stem: notebook_title(nb) for nb in notebooks}
     html_parts = {nb.stem: out_dir / f".{nb.stem}.html.part" for nb in notebooks}
     jobs = [Job(nb, out_dir / nb.name, html_parts[nb.stem], params, nb.parent, logs / f"{nb.stem}.log",
-                {"nav_html": _nav_html(nb.stem, titles), "footer_html": footer,
+                {"nav_html": _nav_html(nb.stem, titles, back), "footer_html": footer,
                  "title": f"{titles[nb.stem]} · {input_name} · presslens"})
             for nb in notebooks]
     return jobs, titles, html_parts
@@ -73,12 +73,21 @@ def notebook_jobs(notebooks: Sequence[Path], out_dir: Path, params: Mapping[str,
 
 def write_report_set(out_dir: Path, results: Sequence[NotebookResult], prov: Mapping[str, Any],
                      titles: Mapping[str, str], html_parts: Mapping[str, Path], headline: str, when: str,
-                     started: float, t0: float, jobs: int, parties: Any = None) -> dict[str, Any]:
-    """Write ``metrics.json``, the reports' HTML, ``index.html`` and ``run.json`` of a finished report set."""
+                     started: float, t0: float, jobs: int, parties: Any = None,
+                     lift: Sequence[str] = ()) -> dict[str, Any]:
+    """Write ``metrics.json``, the reports' HTML, ``index.html`` and ``run.json`` of a finished report set.
+
+    Keys named in ``lift`` move from a notebook's figures to the top of
+    ``metrics.json`` (the story comparison's ``articles`` and ``claims``).
+    """
     metrics: dict[str, Any] = {"provenance": prov, "notebooks": {}}
     for r in results:
         side = out_dir / "metrics" / f"{r.name}.json"
-        metrics["notebooks"][r.name] = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+        figures = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+        for key in lift:
+            if key in figures:
+                metrics[key] = figures.pop(key)
+        metrics["notebooks"][r.name] = figures
     _write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     for r in results:
         os.replace(html_parts[r.name], out_dir / f"{r.name}.html")

@@ -1,0 +1,1 @@
+"""Same story, several outlets: sources, claims and their divergences across articles."""
