@@ -46,6 +46,7 @@ from presslens.hedging.measures import hedge_measures, hedged_claims, hedged_cla
 from presslens.framing.parties import load_parties
 from presslens.report.kernel import load_article, record_metrics
 from presslens.report.methods import validation_sentence
+from presslens.syntax.segment import body_counts
 
 doc = load_article(input_path, parties_path, annotations_path, attribution_model)
 party_label = load_parties(parties_path).label if parties_path else str
@@ -60,7 +61,7 @@ def value(measure, category=None):
     return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
 
-display(Markdown(f"**Article:** `{doc.doc_id}` · {len(claims)} claims (body sentences), {int(claims['n_words'].sum())} words"))
+display(Markdown(f"**Article:** `{doc.doc_id}` · {body_counts(doc).describe()}; each body sentence is a claim"))
 
 # %% [markdown]
 # ## Headline figures

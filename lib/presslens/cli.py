@@ -132,19 +132,12 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def summary_line(docs, out: Path) -> str:
-    """A short, human summary of what was annotated."""
-    from presslens.syntax.segment import is_word
+    """A short, human summary of what was annotated, counted as every report counts (body text only)."""
+    from presslens.syntax.segment import BodyCounts, body_counts
 
-    n_sent = n_body = n_words = 0
-    for d in docs:
-        sents = d.layer("sentence")
-        n_sent += len(sents)
-        n_body += int((sents["label"] != "boilerplate").sum())
-        n_words += sum(is_word(t) for t in d.texts("token"))
-    return (
-        f"annotated {len(docs)} document(s): {n_words:,} words, {n_body:,} content sentences "
-        f"({n_sent - n_body} boilerplate) -> {out}"
-    )
+    counts = [body_counts(d) for d in docs]
+    total = BodyCounts(*(sum(getattr(c, f) for c in counts) for f in ("words", "sentences", "headline", "boilerplate")))
+    return f"annotated {len(docs)} document(s): {total.describe()} -> {out}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
