@@ -281,3 +281,39 @@ def party_frames(doc: Document, parties, lexicon: FrameLexicon | None = None) ->
             k = len(sents & set(sf.loc[sf["dimension"] == dim, "sentence"])) if len(sf) else 0
             rows.append((pid, dim, lex.labels[dim], k, len(sents), k / len(sents) if sents else np.nan))
     return pd.DataFrame(rows, columns=["party", "dimension", "label", "sentences", "n", "share"])
+
+
+def frame_summary(doc: Document, parties: PartyConfig | None = None, lexicon: FrameLexicon | None = None,
+                  top_cues: int = 6) -> pd.DataFrame:
+    """One row per frame dimension found: ``dimension``, ``label``, ``sentences``, ``share`` (of body sentences),
+    ``cues`` (the most frequent, with counts) and, with ``parties``, ``parties`` (those mentioned in them).
+
+    The per-sentence detail is :func:`sentence_frames`.
+
+    >>> from presslens import annotate_text
+    >>> frame_summary(annotate_text("The talks resumed. It rained."))[["dimension", "sentences", "share"]].values.tolist()
+    [['diplomacy_negotiation', 1, 0.5]]
+    """
+    lex = lexicon or default_frame_lexicon()
+    sf = sentence_frames(doc, lex)
+    cols = ["dimension", "label", "sentences", "share", "cues"] + (["parties"] if parties is not None else [])
+    if not len(sf):
+        return pd.DataFrame(columns=cols)
+    n_body = int((doc.layer("sentence")["label"] == "body").sum())
+    m = counted_mentions(doc) if parties is not None else None
+    rows = []
+    for dim in lex.ids:
+        part = sf[sf["dimension"] == dim]
+        if not len(part):
+            continue
+        counts = pd.Series([c for cues in part["cues"] for c in cues.split("; ")]).value_counts()
+        row = {"dimension": dim, "label": lex.labels[dim], "sentences": len(part),
+               "share": len(part) / n_body if n_body else np.nan,
+               "cues": ", ".join(f"{c} ({k})" if k > 1 else c for c, k in counts.head(top_cues).items())}
+        if m is not None:
+            sents = set(part["sentence"])
+            named = m.loc[m["sentence"].astype(int).isin(sents), "label"] if len(m) else pd.Series(dtype=object)
+            row["parties"] = ", ".join(parties.label(p) for p in parties.ids if p in set(named))
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["sentences", "dimension"], ascending=[False, True], kind="stable").reset_index(drop=True)
