@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     _model_option(rep)
     rep.set_defaults(func=cmd_report)
 
+    par = sub.add_parser("parties", help="propose the parties of an article or corpus as a parties file to edit")
+    par.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html, folder, .jsonl or .csv corpus")
+    par.add_argument("--out", required=True, metavar="FILE.yml", help="the parties file to write")
+    par.add_argument("--force", action="store_true", help="overwrite FILE.yml if it exists")
+    par.set_defaults(func=cmd_parties)
+
     ev = sub.add_parser("evaluate", help="measure accuracy against gold data")
     ev_sub = ev.add_subparsers(dest="what", metavar="WHAT")
     ev_sub.required = True
@@ -163,6 +169,26 @@ def cmd_report(args: argparse.Namespace) -> int:
                          attribution_model=args.attribution_model)
     if not args.quiet:
         print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
+        if (metrics["provenance"].get("parties") or {}).get("detected"):
+            print(f"parties detected from the article: {out / 'parties.yml'} (edit it, then give it back with "
+                  f"--parties {out / 'parties.yml'})")
+    return 0
+
+
+def cmd_parties(args: argparse.Namespace) -> int:
+    from presslens.document.inputs import read_documents
+    from presslens.framing.proposal import write_proposal
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".yml", ".yaml"):
+        raise PresslensError(f"{out}: a parties file ends in .yml")
+    if out.exists() and not args.force:
+        raise PresslensError(f"{out}: exists (perhaps edited); give another --out, or --force to overwrite it")
+    docs = read_documents(args.inputs)
+    proposed = write_proposal(docs, out, __version__)
+    found = ", ".join(f"{p.label} ({p.mentions})" for p in proposed) or "none"
+    print(f"{out}: {len(proposed)} part{'y' if len(proposed) == 1 else 'ies'} proposed from {len(docs)} article(s), "
+          f"with their mentions: {found}. Edit it, then: presslens report {' '.join(args.inputs)} --parties {out}")
     return 0
 
 

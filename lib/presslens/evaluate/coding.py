@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from presslens.document.inputs import sample_ids  # noqa: F401 - part of this module's API
 from presslens.errors import InputError
 from presslens.evaluate.agreement import PREANNOTATIONS, mention_span, sentence_coding, tool_spans
 from presslens.document.spans import Document
@@ -102,20 +103,6 @@ Offsets (`start`, `end`) are character offsets into `text/ID.txt`; do not
 edit them. Read the filled sheet back with
 `presslens.evaluate.coding.read_coding_sheet(path)`.
 """
-
-
-def sample_ids(ids: Sequence[str], sample: int, seed: int) -> list[str]:
-    """``sample`` ids drawn without replacement; depends only on the id set and seed.
-
-    >>> sample_ids(["a", "b", "c"], 5, seed=0)
-    ['a', 'b', 'c']
-    """
-    ordered = sorted(ids)
-    if sample >= len(ordered):
-        return ordered
-    rng = np.random.default_rng(seed)
-    picked = rng.choice(len(ordered), size=sample, replace=False)
-    return [ordered[i] for i in sorted(picked)]
 
 
 def coding_sentences(doc: Document) -> list[tuple[int, int]]:

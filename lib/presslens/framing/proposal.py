@@ -80,7 +80,6 @@ class _Group:
     core: str
     variants: Counter = field(default_factory=Counter)
     countries: set[str] = field(default_factory=set)  # of the demonyms before it
-    government_of: set[str] = field(default_factory=set)
     government_phrases: set[str] = field(default_factory=set)
 
 
@@ -183,7 +182,6 @@ def _name_run(words: list[str], tags: list[str], i: int, j: int, gaz: Gazetteer,
     group.countries |= quals
     after = words[j].lower() if j < len(words) else ""
     if after in GOVERNMENT_NOUNS or (after == "-led" and j + 1 < len(words) and words[j + 1].lower() in GOVERNMENT_NOUNS):
-        group.government_of |= quals
         group.government_phrases.add(f"{phrase} {words[j]}")
 
 
@@ -234,7 +232,8 @@ def _candidates(gaz: Gazetteer, countries: Counter, state_phrases: dict[str, Cou
         aliases = variants + sorted(g.government_phrases - taken)
         party = ProposedParty(pid, label, tuple(dict.fromkeys(aliases)), "organisation",
                               note="organisation or group (a capitalised name of the body text)")
-        rulers = g.government_of & set(out) if len(g.government_of) == 1 else set()
+        # Which country it governs: the one its demonym names ("Afghan Taliban").
+        rulers = g.countries & set(out) if g.government_phrases and len(g.countries) == 1 else set()
         if rulers:
             # "The Afghan Taliban government": the text makes the group the
             # country's government, so the country's name, capital and state
@@ -319,20 +318,29 @@ def proposal_yaml(parties: Sequence[ProposedParty], input_name: str, version: st
     return "\n".join(lines) + "\n"
 
 
-def write_proposal(docs: Sequence[Document], path: str | os.PathLike[str], version: str = "") -> PartyConfig | None:
-    """Propose the parties of ``docs``, write them to ``path`` as a parties file, and return them loaded.
+def write_proposal(docs: Sequence[Document], path: str | os.PathLike[str], version: str = "",
+                   max_docs: int = 300) -> list[ProposedParty]:
+    """Propose the parties of ``docs``, write them to ``path`` as a parties file, and return them.
 
-    None when no party was found (the file then holds only its comments and
-    an empty ``parties: {}``, to be filled in).
+    A corpus larger than ``max_docs`` is proposed from a reproducible sample
+    of that many documents (parsing every article of a large corpus would
+    take long and find the same main actors). With no party found the file
+    holds only its comments and an empty ``parties: {}``, to be filled in.
     """
     from presslens.document.outputs import atomic_text
+    from presslens.document.inputs import sample_ids
 
     path = Path(path)
+    if len(docs) > max_docs:
+        by_id = {d.doc_id: d for d in docs}
+        docs = [by_id[i] for i in sample_ids(list(by_id), max_docs, seed=0)]
+        name = f"a sample of {max_docs} articles (seed 0)"
+    else:
+        name = docs[0].doc_id if len(docs) == 1 else f"{len(docs)} articles"
     proposed = propose_parties(docs)
-    name = docs[0].doc_id if len(docs) == 1 else f"{len(docs)} articles"
     with atomic_text(path) as fh:
         fh.write(proposal_yaml(proposed, name, version))
-    return proposal_config(proposed, str(path)) if proposed else None
+    return proposed
 
 
 def load_proposal(path: str | os.PathLike[str]) -> PartyConfig | None:

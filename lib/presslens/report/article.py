@@ -50,9 +50,10 @@ def _annotate_to(docs: list, config: Any, path: str, attribution_model: str, pro
     try:
         if propose_to:
             from presslens import __version__
-            from presslens.framing.proposal import write_proposal
+            from presslens.framing.proposal import proposal_config, write_proposal
 
-            config = write_proposal(docs, propose_to, __version__)
+            proposed = write_proposal(docs, propose_to, __version__)
+            config = proposal_config(proposed, str(propose_to)) if proposed else None
             _proposal_stamp(Path(propose_to)).write_text(_sha256(Path(propose_to)) + "\n", encoding="utf-8")
         write_jsonl(annotate_documents(docs, config, attribution_model=attribution_model), path)
     except BaseException as exc:
