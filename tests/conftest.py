@@ -45,3 +45,21 @@ def report_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     run_report(DEFAULT_ARTICLE, out, PARTIES, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def detected_report(tmp_path_factory):
+    """``presslens report`` on the default article without --parties, as a user runs it with output to a file.
+
+    Returns the report folder and what the command printed (stdout and stderr together).
+    """
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("detected") / "report"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+    done = subprocess.run([sys.executable, "-m", "presslens", "report", str(DEFAULT_ARTICLE), "--out", str(out)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+                          env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:]
+    return out, done.stdout
