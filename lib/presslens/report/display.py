@@ -38,6 +38,9 @@ _STYLE = """
 .pl-details{margin:.5em 0;border:1px solid #dde;border-radius:6px;padding:.3em .8em;background:#fafbfd}
 .pl-details summary{cursor:pointer;font-weight:600;font-family:sans-serif;padding:.2em 0}
 .pl-details-body{overflow-x:auto;padding:.3em 0}
+.pl-scroll{overflow-x:auto;max-width:100%;margin:.4em 0}
+.pl-scroll table{border-collapse:separate;border-spacing:0}
+.pl-scroll th:first-child,.pl-scroll td:first-child{position:sticky;left:0;background:#fff;z-index:1;min-width:14em}
 .pl-notice{border-left:4px solid #d9a400;background:#fff8e0;padding:.6em 1em;margin:.6em 0;font-family:sans-serif;border-radius:4px}
 </style>
 """
@@ -158,6 +161,16 @@ def details(summary: str, *parts: Any) -> str:
     body = "".join(p if isinstance(p, str) else p.to_html() for p in parts)
     return (f'<details class="pl-details"><summary>{escape(summary)}</summary>'
             f'<div class="pl-details-body">{body}</div></details>')
+
+
+def scroll_table(table_or_html: Any) -> str:
+    """A table that may be wider than the page: it scrolls sideways inside the page, its first column fixed.
+
+    >>> scroll_table("<table></table>").startswith("<style>") and 'class="pl-scroll"' in scroll_table("")
+    True
+    """
+    body = table_or_html if isinstance(table_or_html, str) else table_or_html.to_html()
+    return _STYLE.strip() + f'<div class="pl-scroll">{body}</div>'
 
 
 def notice(html_text: str) -> str:
