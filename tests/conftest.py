@@ -63,3 +63,13 @@ def detected_report(tmp_path_factory):
                           env=env, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-3000:]
     return out, done.stdout
+
+
+@pytest.fixture(scope="session")
+def corpus_report_dir(tmp_path_factory):
+    """The corpus report of the shipped sample corpus (12 articles, four outlets), with the project's parties file."""
+    from presslens.report.corpus_report import run_corpus_report
+
+    out = tmp_path_factory.mktemp("corpus") / "corpus-sample"
+    run_corpus_report(ROOT / "data" / "corpora" / "sample" / "articles.jsonl", out, PARTIES, progress=False)
+    return out
