@@ -115,7 +115,8 @@ def render(m: dict) -> str:
         out += [head, *_prf_rows(pol, ("cue", "source", "content"), "")]
         cs = pol.get("content_share", {})
         out += ["", f"Share of article text inside attributed content, per article: Pearson r {_f(cs.get('pearson_r'))}, "
-                f"mean absolute error {_f(cs.get('mae'))} ({cs.get('n_docs')} annotated articles)."]
+                f"mean absolute error {_f(cs.get('mae'))} ({cs.get('n_docs')} annotation files; PolNeAR dev has 84 "
+                "articles, a few coded twice)."]
         hum = m.get("polnear_annotators")
         if hum:
             out += ["", "Human annotators against each other (texts PolNeAR had annotated several times), "
