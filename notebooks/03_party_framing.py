@@ -25,11 +25,6 @@
 # frames surround it. The evidence (the article with every counted mention
 # marked, verbs, labels, tone and frames sentence by sentence) follows,
 # folded. Headline and page boilerplate are in no figure.
-#
-# **Run it** in JupyterLab (edit the parameters cell), or headlessly:
-# `presslens report ARTICLE.txt [--parties PARTIES.yml]` (papermill sets the
-# parameters below; without a parties file the parties are detected from
-# the article and written to `parties.yml` in the report folder).
 
 # %% tags=["parameters"]
 input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
@@ -216,6 +211,11 @@ if wide is not None:
 
 # %% [markdown]
 # ## Methods
+#
+# **Run it** in JupyterLab (edit the parameters cell), or headlessly:
+# `presslens report ARTICLE.txt [--parties PARTIES.yml]` (papermill sets the
+# parameters; without a parties file the parties are detected from the
+# article and written to `parties.yml` in the report folder).
 
 # %%
 display(Markdown(methods_note()))
