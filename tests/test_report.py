@@ -320,7 +320,7 @@ def test_report_output_off_a_terminal_is_quiet(detected_report):
 def test_a_second_run_never_overwrites_an_edited_parties_file(detected_report, tmp_path):
     import shutil
 
-    from presslens.report.article import check_proposal_target
+    from presslens.report.report_set import check_proposal_target
 
     out, _ = detected_report
     assert check_proposal_target(out) == out / "parties.yml"  # as presslens wrote it: proposed again

@@ -164,30 +164,39 @@ def cmd_report(args: argparse.Namespace) -> int:
                                     attribution_model=args.attribution_model)
         if not args.quiet:
             print(f"{len(metrics['notebooks'])} corpus report(s) written: {out / 'index.html'}")
+            _say_detected(metrics, out)
         return 0
     metrics = run_report(args.input, out, args.parties, args.include_code, args.jobs, progress=not args.quiet,
                          attribution_model=args.attribution_model)
     if not args.quiet:
         print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
-        if (metrics["provenance"].get("parties") or {}).get("detected"):
-            print(f"parties detected from the article: {out / 'parties.yml'} (edit it, then give it back with "
-                  f"--parties {out / 'parties.yml'})")
+        _say_detected(metrics, out)
     return 0
 
 
+def _say_detected(metrics: dict, out: Path) -> None:
+    if (metrics["provenance"].get("parties") or {}).get("detected"):
+        print(f"parties detected from the text: {out / 'parties.yml'} (edit it, then give it back with "
+              f"--parties {out / 'parties.yml'})")
+
+
 def cmd_parties(args: argparse.Namespace) -> int:
-    from presslens.document.inputs import read_documents
-    from presslens.framing.proposal import write_proposal
+    from presslens.document.inputs import corpus_input, read_documents
+    from presslens.framing.proposal import corpus_sample, write_proposal
 
     out = Path(args.out)
     if out.suffix.lower() not in (".yml", ".yaml"):
         raise PresslensError(f"{out}: a parties file ends in .yml")
     if out.exists() and not args.force:
         raise PresslensError(f"{out}: exists (perhaps edited); give another --out, or --force to overwrite it")
-    docs = read_documents(args.inputs)
-    proposed = write_proposal(docs, out, __version__)
+    if any(Path(p).exists() and corpus_input(p) for p in args.inputs):
+        docs, source = corpus_sample(args.inputs)
+    else:
+        docs = read_documents(args.inputs)
+        source = None
+    proposed = write_proposal(docs, out, __version__, source)
     found = ", ".join(f"{p.label} ({p.mentions})" for p in proposed) or "none"
-    print(f"{out}: {len(proposed)} part{'y' if len(proposed) == 1 else 'ies'} proposed from {len(docs)} article(s), "
+    print(f"{out}: {len(proposed)} part{'y' if len(proposed) == 1 else 'ies'} proposed from {source or f'{len(docs)} article(s)'}, "
           f"with their mentions: {found}. Edit it, then: presslens report {' '.join(args.inputs)} --parties {out}")
     return 0
 

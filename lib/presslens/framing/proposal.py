@@ -319,28 +319,42 @@ def proposal_yaml(parties: Sequence[ProposedParty], input_name: str, version: st
 
 
 def write_proposal(docs: Sequence[Document], path: str | os.PathLike[str], version: str = "",
-                   max_docs: int = 300) -> list[ProposedParty]:
+                   source: str | None = None) -> list[ProposedParty]:
     """Propose the parties of ``docs``, write them to ``path`` as a parties file, and return them.
 
-    A corpus larger than ``max_docs`` is proposed from a reproducible sample
-    of that many documents (parsing every article of a large corpus would
-    take long and find the same main actors). With no party found the file
-    holds only its comments and an empty ``parties: {}``, to be filled in.
+    ``source`` names what they were proposed from in the file's first line
+    (default: the article's id, or "N articles"). With no party found the
+    file holds only its comments and an empty ``parties: {}``, to be filled in.
     """
     from presslens.document.outputs import atomic_text
-    from presslens.document.inputs import sample_ids
 
-    path = Path(path)
-    if len(docs) > max_docs:
-        by_id = {d.doc_id: d for d in docs}
-        docs = [by_id[i] for i in sample_ids(list(by_id), max_docs, seed=0)]
-        name = f"a sample of {max_docs} articles (seed 0)"
-    else:
-        name = docs[0].doc_id if len(docs) == 1 else f"{len(docs)} articles"
     proposed = propose_parties(docs)
-    with atomic_text(path) as fh:
+    name = source or (docs[0].doc_id if len(docs) == 1 else f"{len(docs)} articles")
+    with atomic_text(Path(path)) as fh:
         fh.write(proposal_yaml(proposed, name, version))
     return proposed
+
+
+def corpus_sample(paths: Sequence[str | os.PathLike[str]], max_docs: int = 300) -> tuple[list[Document], str]:
+    """The articles of a corpus to propose parties from, and how to name them.
+
+    A corpus of more than ``max_docs`` readable articles gives a reproducible
+    sample of that many (seed 0): parsing every article of a large corpus
+    would take long and find the same main actors. The corpus is read twice,
+    a record at a time, never held in memory.
+    """
+    from presslens.document.inputs import iter_records, sample_ids
+
+    ids = [r["doc_id"] for r in iter_records(paths) if not r["error"] and r["text"]]
+    if not ids:
+        from presslens.errors import InputError
+
+        raise InputError(paths[0], "holds no readable article to propose parties from")
+    chosen = set(sample_ids(ids, max_docs, seed=0))
+    docs = [Document(r["doc_id"], r["text"], r["meta"] or {}) for r in iter_records(paths)
+            if not r["error"] and r["text"] and r["doc_id"] in chosen]
+    name = f"a sample of {len(docs)} of {len(ids)} articles (seed 0)" if len(ids) > max_docs else f"{len(ids)} articles"
+    return docs, name
 
 
 def load_proposal(path: str | os.PathLike[str]) -> PartyConfig | None:

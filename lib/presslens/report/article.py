@@ -28,7 +28,10 @@ from presslens.resources.files import NOTEBOOK_DIR
 from presslens.report.markers import error_marker, pending_marker
 from presslens.report.runner import Job, Outcome, run_notebooks, to_html, warm_up  # noqa: F401 - to_html is part of the API
 from presslens.report.provenance import provenance, provenance_html
-from presslens.report.report_set import _discard_html, clear_outputs, default_jobs, discover_notebooks, fail_on_error, notebook_jobs, write_report_set
+from presslens.report.report_set import (_discard_html, check_proposal_target, clear_outputs, default_jobs,
+                                         discover_notebooks, fail_on_error, notebook_jobs, stamp_proposal,
+                                         write_report_set)
+from presslens.resources.hashing import file_sha256
 
 def _annotate_to(docs: list, config: Any, path: str, attribution_model: str, propose_to: str | None = None) -> None:
     """Annotate and write the annotations file the notebooks wait for (runs in a child process).
@@ -54,7 +57,7 @@ def _annotate_to(docs: list, config: Any, path: str, attribution_model: str, pro
 
             proposed = write_proposal(docs, propose_to, __version__)
             config = proposal_config(proposed, str(propose_to)) if proposed else None
-            _proposal_stamp(Path(propose_to)).write_text(_sha256(Path(propose_to)) + "\n", encoding="utf-8")
+            stamp_proposal(Path(propose_to))
         write_jsonl(annotate_documents(docs, config, attribution_model=attribution_model), path)
     except BaseException as exc:
         Path(error_marker(path)).write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
@@ -173,37 +176,10 @@ def run_report(
         from presslens.framing.proposal import load_proposal
 
         config = load_proposal(proposal)
-        prov["parties"]["sha256"] = _sha256(proposal)
+        prov["parties"]["sha256"] = file_sha256(proposal)
 
     return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
                             started, t0, jobs, config)
-
-
-def check_proposal_target(out_dir: Path) -> Path:
-    """Where the detected parties go: ``OUT/parties.yml``, unless the researcher has edited that file.
-
-    A file presslens wrote has its hash in ``OUT/logs/parties.yml.sha256``;
-    any other is the researcher's, and is given back with ``--parties``.
-    """
-    target = out_dir / "parties.yml"
-    if target.exists():
-        stamp = _proposal_stamp(target)
-        if not (stamp.exists() and stamp.read_text(encoding="utf-8").strip() == _sha256(target)):
-            raise PresslensError(f"{target}: not the parties presslens proposed here (edited?): give it with "
-                                 f"--parties {target}, or delete it to have the parties detected again")
-    return target
-
-
-def _proposal_stamp(proposal: Path) -> Path:
-    stamp = proposal.parent / "logs" / f"{proposal.name}.sha256"
-    stamp.parent.mkdir(exist_ok=True)
-    return stamp
-
-
-def _sha256(path: Path) -> str:
-    from presslens.resources.hashing import file_sha256
-
-    return file_sha256(path)
 
 
 def article_headline(annotations: Path) -> str:
