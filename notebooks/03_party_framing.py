@@ -24,7 +24,9 @@
 # article takes toward each party, whose words carry each party, and which
 # frames surround it. The evidence (the article with every counted mention
 # marked, verbs, labels, tone and frames sentence by sentence) follows,
-# folded. Headline and page boilerplate are in no figure.
+# folded. Headline and page boilerplate are in no figure. Made by
+# `presslens report ARTICLE.txt [--parties PARTIES.yml]` (how to run it
+# yourself: Methods, at the end).
 
 # %% tags=["parameters"]
 input_path = "../data/articles/pakistan-afghan-istanbul-talks.txt"
