@@ -48,8 +48,12 @@ SECTIONS = {
 
 
 def run_notebook(shared: Path, out_dir: Path, only: set[str] | None = None) -> dict:
-    """Execute notebook 05 on the shared data (only the sections in ``only``, when given)."""
-    import papermill
+    """Execute notebook 05 on the shared data (only the sections in ``only``, when given).
+
+    Through the report runner: its kernel listens on a local socket (no TCP
+    warning) and its chatter goes to a log file, not the terminal.
+    """
+    from presslens.report.runner import Job, run_notebooks
 
     params = {"output_dir": str(out_dir)}
     for key, parts in DATA.items():
@@ -59,8 +63,12 @@ def run_notebook(shared: Path, out_dir: Path, only: set[str] | None = None) -> d
         for name, (key, _) in SECTIONS.items():
             if name not in only:
                 params[key] = ""
-    papermill.execute_notebook(str(NOTEBOOK), str(out_dir / "05_validation.ipynb"), parameters=params,
-                               kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False)
+    job = Job(NOTEBOOK, out_dir / "05_validation.ipynb", parameters=params, cwd=NOTEBOOK.parent,
+              log=out_dir / "05_validation.log")
+    outcome = run_notebooks([job], 1)[0]
+    if outcome.error:
+        sys.exit(f"{NOTEBOOK.name} failed at {outcome.error} (executed notebook: {outcome.executed}; "
+                 f"kernel log: {job.log})")
     return json.loads((out_dir / "metrics" / "05_validation.json").read_text(encoding="utf-8"))
 
 

@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("input", metavar="INPUT",
                      help="article (.txt, .html) to report on; or a corpus (.jsonl, .csv, folder of articles) "
                           "or a corpus folder written by `annotate --out DIR.parquet` for the corpus report")
-    rep.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    rep.add_argument("--parties", metavar="FILE",
+                     help="parties file (YAML, see docs/parties.md); without it the parties are detected from the "
+                          "text and written to OUT/parties.yml, to edit and give back")
     rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/INPUT-NAME)")
     rep.add_argument("--include-code", action="store_true", help="show the notebooks' code in the HTML")
     rep.add_argument("--jobs", type=int, default=None, metavar="N", help="kernels run at once (default: one per notebook)")
