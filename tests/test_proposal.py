@@ -47,10 +47,12 @@ def test_the_proposal_is_a_parties_file_that_loads_and_explains_itself(proposed,
 def test_people_places_and_state_bodies():
     doc = annotate_text("Talks\n\nForeign Minister Ishaq Dar met Hamas leaders in Cairo. Dar said Hamas had "
                         "attacked Israeli posts. The Israeli Ministry of Defence rejected the claim. "
-                        "Egypt hosted the meeting.")
+                        "Egypt hosted the meeting. President Joe Biden urged Egypt to act, and Biden praised "
+                        "the Israel Defense Forces.")
     found = {p.id: p for p in propose_parties([doc])}
     assert "hamas" in found  # a one-word group name
-    assert not any("dar" in pid for pid in found), "people are not parties: Ishaq Dar, then Dar"
+    assert not any("dar" in pid or "biden" in pid for pid in found), "people are not parties: Ishaq Dar, then Dar"
+    assert "israel_defense_forces" not in found, "the country's forces are the country"
     assert "israel" in found and "egypt" in found
     assert not any("ministry" in pid for pid in found), "a state body joins its country"
 

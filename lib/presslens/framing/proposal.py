@@ -50,6 +50,11 @@ STATE_NOUNS = {"government", "officials", "official", "authorities", "forces", "
                "delegates", "ministry", "troops", "police", "diplomats", "negotiators", "leadership", "leaders",
                "administration", "regime", "spokesman", "spokesperson", "envoy", "embassy", "navy", "cabinet",
                "parliament", "president", "foreign", "office", "rulers", "state"}
+#: Nouns that make a capitalised name an institution, never a person ("Ministry of Foreign Affairs",
+#: "Israel Defense Forces"); titles such as "President" are not among them.
+INSTITUTION_NOUNS = {"government", "authorities", "forces", "army", "military", "ministry", "police", "administration",
+                     "regime", "embassy", "navy", "cabinet", "parliament", "office", "defence", "defense",
+                     "council", "court", "party", "front", "movement", "agency", "commission", "committee"}
 #: Words after an organisation's name that make it a country's government ("Taliban government").
 GOVERNMENT_NOUNS = ("government", "regime", "administration", "authorities", "rulers")
 _CONNECTORS = {"of", "for", "de", "del", "al", "e"}
@@ -218,7 +223,7 @@ def _candidates(gaz: Gazetteer, countries: Counter, state_phrases: dict[str, Cou
             continue
         variants = [v for v, _ in g.variants.most_common() if v not in taken]
         home = next(iter(g.countries)) if len(g.countries) == 1 else None
-        if home in out and g.core.split()[0].lower() in STATE_NOUNS:
+        if home in out and any(w.lower() in INSTITUTION_NOUNS - {"party", "front", "movement"} for w in g.core.split()):
             # "Turkish Ministry of Foreign Affairs": a body of the country's
             # state, already named by its demonym (whose noun phrase gives the
             # role); kept in case a group governing the country takes it over.
@@ -254,7 +259,7 @@ def _is_person(group: _Group, gaz: Gazetteer, type_source) -> bool:
     """A person's name: two name words or more that the source typer reads as a person ("Ishaq Dar")."""
     for variant in group.variants:
         words = [w for w in variant.split() if not gaz.is_demonym(w)]
-        if len(words) < 2 or any(w.lower() in STATE_NOUNS for w in words):
+        if len(words) < 2 or any(w.lower() in INSTITUTION_NOUNS for w in words):
             continue
         if type_source(words, ["IN" if w in _CONNECTORS else "NNP" for w in words])[0] == "named_person":
             return True
