@@ -108,9 +108,12 @@ def propose_parties(docs: Sequence[Document], gazetteer: Gazetteer | None = None
         return []
     config = PartyConfig.from_dict({"parties": {p.id: {"label": p.label, "aliases": list(p.aliases)}
                                                 for p in candidates}})
+    matched: set[tuple[str, str]] = set()
     for doc in docs:
         probe = Document(doc.doc_id, doc.text, {}, {k: doc.layers[k] for k in TEXT_LAYERS})
-        counted = counted_mentions(add_mentions(probe, config))
+        every = add_mentions(probe, config, keep_places=True).layer("mention")
+        matched |= set(zip(every["label"], every["alias"])) if len(every) else set()
+        counted = counted_mentions(probe)
         for p in candidates:
             mine = counted[counted["label"] == p.id] if len(counted) else counted
             p.mentions += len(mine)
@@ -118,6 +121,11 @@ def propose_parties(docs: Sequence[Document], gazetteer: Gazetteer | None = None
             for alias in (mine["alias"] if len(mine) else []):
                 p.found[alias] = p.found.get(alias, 0) + 1
     kept = [p for p in candidates if p.actor_mentions >= min_actor_mentions]
+    # A name the text uses only inside a longer one ("Doha" in "the Doha
+    # Agreement") would count that name as the party: it is left out.
+    for p in kept:
+        p.aliases = tuple(a for a in p.aliases if (p.id, a) in matched
+                          or not any(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", d.text) for d in docs))
     return sorted(kept, key=lambda p: (-p.mentions, p.label))
 
 
