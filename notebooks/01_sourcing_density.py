@@ -35,18 +35,20 @@ from IPython.display import HTML, Markdown, display
 
 from presslens.report import display as show
 from presslens.report import plots
-from presslens.framing.parties import load_parties
+from presslens.framing.proposal import load_proposal
 from presslens.report.kernel import load_article, record_metrics
 from presslens.attribution.measures import attributions_by_paragraph, attributions_table, sourcing_measures
 from presslens.report.methods import validation_sentence
+from presslens.syntax.segment import body_counts
 
 doc = load_article(input_path, parties_path, annotations_path, attribution_model)
-party_label = load_parties(parties_path).label if parties_path else str
+parties = load_proposal(parties_path) if parties_path else None  # None: no parties file, or none detected
+party_label = parties.label if parties is not None else str
 measures = sourcing_measures(doc)
 m = measures.set_index("measure")["value"]
 attributions = attributions_table(doc)
-facts = f"{int(m['words'])} words in {int(m['body_sentences'])} body sentences"
-display(Markdown(f"**Article:** `{doc.doc_id}` · {facts} (headline and page boilerplate excluded)"))
+facts = body_counts(doc).describe()
+display(Markdown(f"**Article:** `{doc.doc_id}` · {facts}"))
 
 # %% [markdown]
 # ## Headline figures

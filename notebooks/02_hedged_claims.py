@@ -43,12 +43,14 @@ from presslens.hedging.patterns import HEDGE_CATEGORIES
 from presslens.hedging.lexicon import HedgeLexicon
 from presslens.hedging.annotate import add_hedges
 from presslens.hedging.measures import hedge_measures, hedged_claims, hedged_claims_table
-from presslens.framing.parties import load_parties
+from presslens.framing.proposal import load_proposal
 from presslens.report.kernel import load_article, record_metrics
 from presslens.report.methods import validation_sentence
+from presslens.syntax.segment import body_counts
 
 doc = load_article(input_path, parties_path, annotations_path, attribution_model)
-party_label = load_parties(parties_path).label if parties_path else str
+parties = load_proposal(parties_path) if parties_path else None  # None: no parties file, or none detected
+party_label = parties.label if parties is not None else str
 if extra_hedge_lexicon:
     add_hedges(doc, HedgeLexicon.load(extra_hedge_lexicon))
 claims = hedged_claims(doc)
@@ -60,7 +62,7 @@ def value(measure, category=None):
     return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
 
-display(Markdown(f"**Article:** `{doc.doc_id}` · {len(claims)} claims (body sentences), {int(claims['n_words'].sum())} words"))
+display(Markdown(f"**Article:** `{doc.doc_id}` · {body_counts(doc).describe()}; each body sentence is a claim"))
 
 # %% [markdown]
 # ## Headline figures

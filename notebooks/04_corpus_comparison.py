@@ -20,21 +20,17 @@
 # # Corpus comparison
 #
 # How outlets (or any other grouping column) differ in sourcing, hedging and
-# party framing across many articles: per-group means with bootstrap 95%
-# confidence intervals for each measure, the distribution of every measure,
-# a ranked table of articles, and the outliers, with links to their
-# single-article reports where those exist. Groups with fewer than
-# `min_group_size` articles are shown but flagged: their intervals are wide
-# and their means fragile.
+# party framing across many articles: the mean of each measure per group
+# (with a 95% bootstrap interval where a group has enough articles), every
+# article of every group on a chart, a ranking of the articles, and the
+# articles far from the others, with links to their own reports where those
+# exist.
 #
 # **Run it** in JupyterLab (edit the parameters cell), or headlessly:
-# `presslens report CORPUS.jsonl --parties PARTIES.yml [--group-by outlet] [--jobs N]`
-# annotates the corpus once into `OUT/annotations.parquet` (`--jobs N`: a
-# local Dask cluster) and runs this notebook on it;
-# `presslens report DIR.parquet` reuses a folder written by
-# `presslens annotate CORPUS --out DIR.parquet`. With `annotations_path`
-# empty the notebook annotates `input_path` itself (the small sample corpus
-# by default).
+# `presslens report CORPUS.jsonl [--parties PARTIES.yml] [--group-by outlet] [--jobs N]`
+# annotates the corpus once into `OUT/annotations.parquet` and runs this
+# notebook on it; `presslens report DIR.parquet` reuses a folder written by
+# `presslens annotate CORPUS --out DIR.parquet`.
 
 # %% tags=["parameters"]
 input_path = "../data/corpora/sample/articles.jsonl"
@@ -42,11 +38,12 @@ parties_path = "../data/parties/pakistan-afghanistan.yml"
 output_dir = "../reports/corpus-sample"
 annotations_path = ""  # an existing DIR.parquet from `presslens annotate`; empty: annotate input_path
 group_by = "outlet"
-min_group_size = 5
+min_group_size = 5  # articles a group needs (with a value) for a confidence interval
 n_boot = 2000
 seed = 0
 reports_dir = "../reports"  # single-article reports live in reports_dir/<doc_id>/index.html
 top_n = 20  # articles shown at each end of the ranking, and outliers shown (all of them go to CSV files)
+outlier_threshold = 3.5  # robust z-score beyond which an article is an outlier on a measure
 
 # %%
 from pathlib import Path
@@ -55,10 +52,11 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from presslens.corpus import compare
-from presslens.report import compare_plots, plots
-from presslens.report import display as show
 from presslens.corpus.annotate import annotate_corpus
 from presslens.corpus.read import read_measures, read_skipped
+from presslens.framing.proposal import load_proposal
+from presslens.report import compare_plots, plots
+from presslens.report import display as show
 from presslens.report.kernel import record_metrics
 
 if not annotations_path:
@@ -67,73 +65,88 @@ if not annotations_path:
 measures = read_measures(annotations_path, meta=[group_by])
 skipped = read_skipped(annotations_path)
 Path(output_dir).mkdir(parents=True, exist_ok=True)
+parties = load_proposal(parties_path) if parties_path else None
+party_labels = {p: parties.label(p) for p in parties.ids} if parties is not None else {}
+labels = {c: compare.measure_label(c, party_labels) for c in compare.measure_columns(measures)}
 columns = compare.key_measures(measures)
 sizes = compare.group_sizes(measures, group_by, min_group_size)
 display(Markdown(f"**Corpus:** {len(measures)} articles annotated ({len(skipped)} skipped), "
-                 f"{int(measures['words'].sum()):,} words, {len(sizes)} groups by `{group_by}`."))
+                 f"{int(measures['words'].sum()):,} words of body text, {len(sizes)} groups by *{group_by}*."))
 
 # %% [markdown]
 # ## Articles per group
-# Groups marked *small* have fewer than `min_group_size` articles.
+# A group needs at least `min_group_size` articles for a confidence
+# interval; smaller groups get their mean only.
 
 # %%
-display(sizes.style.hide(axis="index").apply(
-    lambda r: ["background-color: #fde2e1" if r["small"] else "" for _ in r], axis=1))
+display(show.table(sizes.assign(small=sizes["small"].map({True: "no: n too small", False: "yes"}))
+                   .rename(columns={"group": group_by, "small": "interval"})))
 
 # %% [markdown]
-# ## Per-group means with 95% bootstrap confidence intervals
-# Articles are resampled within each group (`n_boot` draws). `n` counts the
-# articles with a value (a share is undefined when its denominator is zero).
+# ## Per-group means
+# The mean over a group's articles (each article weighs the same), with its
+# 95% percentile-bootstrap interval (`n_boot` resamples of the group's
+# articles) where the group has at least `min_group_size` articles with a
+# value; "n too small (k)" where it has only k. An article without a value
+# (a share whose denominator is zero) is left out, never counted as zero.
 
 # %%
 means = compare.group_means(measures, group_by, columns, n_boot=n_boot, seed=seed, min_group_size=min_group_size)
-wide = means.assign(cell=means.apply(
-    lambda r: "" if r["n"] == 0 else f"{r['mean']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]"
-    + (" *" if r["small"] else ""), axis=1)).pivot(index="measure", columns="group", values="cell").loc[columns]
-display(wide.style.set_properties(**{"text-align": "left"}))
-display(Markdown("`*` small group (fewer than %d articles)." % min_group_size))
+display(HTML(show.scroll_table(show.table(compare.means_table(means, labels)))))
 
 # %% [markdown]
-# ## Distribution of each measure
-# Dots are articles; the diamond is the group mean with its 95% interval.
+# ## Every article, group by group
+# One panel per measure. Dots are articles (the number beside each group is
+# its article count); the diamond is the group's mean, with its interval
+# where the group is large enough.
 
 # %%
-for col in columns:
-    plots.show(compare_plots.distribution(measures, col, group_by, means))
+charted, left_out = compare.charted_measures(measures, columns)
+if charted:
+    plots.show(compare_plots.distributions(measures, charted, group_by, means, labels))
+if left_out:
+    display(Markdown("Not charted, because no article has a value other than zero: "
+                     + "; ".join(labels[c] for c in left_out) + "."))
 
 # %% [markdown]
 # ## Articles ranked
-# By attributions per 100 words (the first headline measure), with the other
-# headline measures beside it: the `top_n` highest and lowest. The whole
-# ranking is in `ranked_articles.csv` beside this report.
+# By the first measure above, with the other sourcing and hedging headline
+# measures beside it: the `top_n` highest and lowest. The whole ranking, with
+# every measure, is in `ranked_articles.csv` beside this report.
 
 # %%
 first = columns[0]
 ranked = compare.rank_articles(measures, first, group_by).merge(measures[["doc_id", *columns[1:]]], on="doc_id")
 ranked.to_csv(Path(output_dir) / "ranked_articles.csv", index=False)
-shown = ranked if len(ranked) <= 2 * top_n else pd.concat([ranked.head(top_n), ranked.tail(top_n)])
+beside = [c for c in columns[1:] if c in compare.KEY_MEASURES][:3]
+shown = ranked[[c for c in ("title", "doc_id", "rank", group_by) if c in ranked] + [first, *beside]]
+if "title" in shown and shown["title"].notna().all():
+    shown = shown.drop(columns="doc_id")
 if len(ranked) > 2 * top_n:
     display(Markdown(f"The {top_n} highest and the {top_n} lowest of {len(ranked):,} articles."))
-display(shown.style.hide(axis="index").format(precision=3))
+    shown = pd.concat([shown.head(top_n), shown.tail(top_n)])
+shown = shown.rename(columns={c: labels.get(c, c) for c in [first, *beside]})
+display(HTML(show.scroll_table(show.table(shown, {labels[c]: "{:.3g}" for c in [first, *beside]}))))
 
 # %% [markdown]
 # ## Outliers
-# Articles more than two standard deviations from the corpus mean of a
-# measure, the `top_n` farthest first (all of them in `outliers.csv`). The
-# link opens the article's own report when one was written
-# (`presslens report ARTICLE --out reports_dir/DOC_ID`).
+# The rule is stated here and applied to every measure above.
 
 # %%
-out = compare.outliers(measures, columns, threshold=2.0, by=group_by)
+out = compare.outliers(measures, columns, threshold=outlier_threshold, by=group_by)
 out.to_csv(Path(output_dir) / "outliers.csv", index=False)
-out = out.head(top_n)
-links = compare.report_links(out["doc_id"], reports_dir, relative_to=output_dir)
-out = out.assign(report=[f'<a href="{link}">report</a>' if link else "" for link in links])
+display(Markdown("**Rule:** " + compare.OUTLIER_RULE.format(threshold=outlier_threshold, min_n=10) + ". "
+                 f"{out['doc_id'].nunique()} of {len(measures)} articles are outliers on at least one measure "
+                 f"({len(out)} article–measure pairs; all of them in `outliers.csv`)."))
 if len(out):
-    display(HTML(out.style.hide(axis="index").format(precision=3).to_html()))
-    display(Markdown(f"{sum(map(bool, links))} of these {len(out)} articles have a single-article report in `{reports_dir}`."))
-else:
-    display(Markdown("No article lies more than two standard deviations from the mean of any measure."))
+    out = out.head(top_n)
+    links = compare.report_links(out["doc_id"], reports_dir, relative_to=output_dir)
+    table = out.assign(measure=out["measure"].map(lambda c: labels.get(c, c)),
+                       report=[f'<a href="{link}">report</a>' if link else "" for link in links])
+    table = table.rename(columns={"group": group_by, "z": "robust z"})
+    display(HTML(show.scroll_table(table.style.hide(axis="index").format(precision=3))))
+    display(Markdown(f"{sum(map(bool, links))} of these {len(out)} articles have a single-article report beside "
+                     "this one (`presslens report ARTICLE --out REPORTS/DOC_ID`)."))
 
 # %% [markdown]
 # ## Skipped documents
@@ -141,23 +154,25 @@ else:
 # annotator failed), with the reason; they are in no figure above.
 
 # %%
-display(skipped.style.hide(axis="index") if len(skipped) else Markdown("None."))
+display(show.table(skipped) if len(skipped) else Markdown("None."))
 
 # %% [markdown]
 # ## Methods
 # Each article is annotated once (`presslens annotate … --out DIR.parquet`)
 # into a per-document measures table; every figure here is computed from that
-# table. Means are over articles (each article weighs the same); confidence
-# intervals are percentile bootstrap intervals over articles within a group.
+# table, over the body text of each article (headline and page boilerplate
+# excluded, as in the single-article reports). Means are over articles;
+# intervals are percentile bootstrap intervals over the articles of a group.
 # Measure definitions are those of the single-article reports (sourcing
-# density, hedged claims, party framing) and of the project's README.
+# density, hedged claims, party framing).
 
 # %%
 _ = record_metrics({"title": "Corpus comparison", "articles": len(measures), "skipped": len(skipped),
                     "groups": len(sizes), "small_groups": int(sizes["small"].sum()), "group_by": group_by,
+                    "outlier_articles": int(out["doc_id"].nunique()) if len(out) else 0,
                     "group_means": {f"{r.group}|{r.measure}": {"mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high,
                                                                "n": r.n, "small": bool(r.small)}
                                     for r in means.itertuples()},
                     "headline": {"articles": len(measures), "skipped": len(skipped), f"groups by {group_by}": len(sizes),
-                                 "small groups": int(sizes["small"].sum())}},
+                                 "groups too small for intervals": int(sizes["small"].sum())}},
                    "04_corpus_comparison", output_dir)

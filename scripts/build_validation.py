@@ -50,8 +50,12 @@ SECTIONS = {
 
 
 def run_notebook(shared: Path, out_dir: Path, only: set[str] | None = None) -> dict:
-    """Execute notebook 05 on the shared data (only the sections in ``only``, when given)."""
-    import papermill
+    """Execute notebook 05 on the shared data (only the sections in ``only``, when given).
+
+    Through the report runner: its kernel listens on a local socket (no TCP
+    warning) and its chatter goes to a log file, not the terminal.
+    """
+    from presslens.report.runner import Job, run_notebooks
 
     params = {"output_dir": str(out_dir)}
     for key, parts in DATA.items():
@@ -61,8 +65,12 @@ def run_notebook(shared: Path, out_dir: Path, only: set[str] | None = None) -> d
         for name, (key, _) in SECTIONS.items():
             if name not in only:
                 params[key] = ""
-    papermill.execute_notebook(str(NOTEBOOK), str(out_dir / "05_validation.ipynb"), parameters=params,
-                               kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False)
+    job = Job(NOTEBOOK, out_dir / "05_validation.ipynb", parameters=params, cwd=NOTEBOOK.parent,
+              log=out_dir / "05_validation.log")
+    outcome = run_notebooks([job], 1)[0]
+    if outcome.error:
+        sys.exit(f"{NOTEBOOK.name} failed at {outcome.error} (executed notebook: {outcome.executed}; "
+                 f"kernel log: {job.log})")
     return json.loads((out_dir / "metrics" / "05_validation.json").read_text(encoding="utf-8"))
 
 
@@ -203,7 +211,8 @@ def render(m: dict) -> str:
         out += [head, *_prf_rows(pol, ("cue", "source", "content"), "")]
         cs = pol.get("content_share", {})
         out += ["", f"Share of article text inside attributed content, per article: Pearson r {_f(cs.get('pearson_r'))}, "
-                f"mean absolute error {_f(cs.get('mae'))} ({cs.get('n_docs')} annotated articles)."]
+                f"mean absolute error {_f(cs.get('mae'))} ({cs.get('n_docs')} annotation files; PolNeAR dev has 84 "
+                "articles, a few coded twice)."]
         hum = m.get("polnear_annotators")
         if hum:
             out += ["", "Human annotators against each other (texts PolNeAR had annotated several times), "

@@ -56,3 +56,50 @@ def story_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("story")
     run_story_report([story / "articles.jsonl"], out, story / "parties.yml", progress=False)
     return out
+
+
+def readme_commands() -> list[list[str]]:
+    """The commands of the README's ``bash`` blocks, one argument list each (in the README's order)."""
+    import re
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [shlex.split(line) for block in re.findall(r"```bash\n(.*?)```", text, re.S)
+            for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def run_readme_command(argv: list[str], cwd: Path):
+    """Run a README ``.venv/bin/presslens`` command as a user would, in ``cwd`` (where ``data`` is the
+    repository's), with this checkout's presslens; stdout and stderr together, no terminal."""
+    import subprocess
+    import sys
+
+    assert argv[0] == ".venv/bin/presslens", argv
+    if not (cwd / "data").exists():
+        (cwd / "data").symlink_to(ROOT / "data")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+    return subprocess.run([sys.executable, "-m", "presslens", *argv[1:]], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env, cwd=cwd)
+
+
+def _readme_report(tmp_path_factory, wanted) -> tuple[Path, str]:
+    argv = next(a for a in readme_commands() if a[:2] == [".venv/bin/presslens", "report"] and wanted(a))
+    cwd = tmp_path_factory.mktemp("readme")
+    done = run_readme_command(argv, cwd)
+    assert done.returncode == 0, done.stdout[-3000:]
+    return cwd / argv[argv.index("--out") + 1], done.stdout
+
+
+@pytest.fixture(scope="session")
+def detected_report(tmp_path_factory):
+    """The README's "your own article" command: the default article without --parties, output not a terminal.
+
+    Returns the report folder and what the command printed (stdout and stderr together).
+    """
+    return _readme_report(tmp_path_factory, lambda a: "--parties" not in a and a[2].endswith(".txt"))
+
+
+@pytest.fixture(scope="session")
+def corpus_report_dir(tmp_path_factory):
+    """The README's corpus command: the shipped sample corpus (12 articles, four outlets)."""
+    return _readme_report(tmp_path_factory, lambda a: a[2].endswith(".jsonl"))[0]

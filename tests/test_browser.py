@@ -1,7 +1,8 @@
 """The reports in a real browser: Debian's Chromium, network off, driven by Playwright.
 
 Screenshots of the index and every report are kept under
-reports/browser-screenshots/ as CI artefacts.
+artefacts/browser-screenshots/ (outside reports/, not committed) as CI
+artefacts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = ROOT / "reports" / "browser-screenshots"
+SCREENSHOTS = ROOT / "artefacts" / "browser-screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 REPORTS = ["01_sourcing_density.html", "02_hedged_claims.html", "03_party_framing.html"]
@@ -134,5 +135,79 @@ def test_report_renders_offline_with_figures_charts_and_highlighted_text(browser
     p.page.click('nav.pl-nav a[href="index.html"]')
     p.page.wait_for_load_state("load")
     assert p.page.url.endswith("index.html"), "reports link back to the index"
+    p.clean()
+    p.close()
+
+
+#: In the page: elements wider than their box that do not scroll sideways themselves (they push the page wider).
+_OVERFLOWING = """() => [...document.querySelectorAll('body *')].filter(e => {
+    const st = getComputedStyle(e);
+    if (e.clientWidth === 0 || st.display === 'inline' || ['auto', 'scroll'].includes(st.overflowX)) return false;
+    if (e.closest('.pl-scroll, .pl-details-body')) return false;  // inside a sideways-scrolling box
+    return e.scrollWidth > e.clientWidth + 1;
+}).map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`)"""
+
+#: In the page: each chart (an image) with the number of its coloured pixels (bars, dots, cells; not axes or text).
+_CHART_INK = """async () => Promise.all([...document.querySelectorAll('.jp-OutputArea-output img')].map(async img => {
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) {
+        if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 50) ink++;
+    }
+    return {alt: img.alt || img.src.slice(0, 40), width: c.width, ink: ink};
+}))"""
+
+
+def _fits_and_charts_have_content(p: Page, name: str) -> list[dict]:
+    """The page is no wider than the 1280 px window, nothing in it overflows, and every chart draws something."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    width = p.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"{name}: the page is {width[0]} px wide in a {width[1]} px window"
+    assert p.page.evaluate(_OVERFLOWING) == [], f"{name}: elements wider than the page"
+    charts = p.page.evaluate(_CHART_INK)
+    for chart in charts:
+        assert chart["width"] > 0 and chart["ink"] >= 200, f"{name}: an empty chart {chart}"
+    return charts
+
+
+def test_first_hour_pages_fit_1280_px_and_every_chart_has_content(browser, detected_report):
+    """A report without a parties file, as a newcomer first sees it: the index and the framing page."""
+    out, _ = detected_report
+    p = Page(browser, (out / "index.html").as_uri())
+    _fits_and_charts_have_content(p, "first-hour-index.png")
+    note = p.page.locator("p.notice")
+    assert note.is_visible() and "Parties detected" in note.inner_text()
+    assert note.evaluate("el => el.getBoundingClientRect().top") < 900, "said in the first screen"
+    assert p.page.locator("table.parties tbody tr").count() >= 2
+    p.page.click('section.report h2 a[href="03_party_framing.html"]')
+    p.page.wait_for_load_state("load")
+    charts = _fits_and_charts_have_content(p, "first-hour-framing.png")
+    assert len(charts) == 4, "one chart per question"
+    notice = p.page.locator(".pl-notice")
+    assert notice.is_visible() and notice.evaluate("el => el.getBoundingClientRect().top") < 900
+    # The details are folded: open, a table of each; closed, the page stays short.
+    details = p.page.locator("details.pl-details")
+    assert details.count() >= 4 and not any(details.nth(i).get_attribute("open") for i in range(details.count()))
+    assert p.page.evaluate("document.documentElement.scrollHeight") < 6000
+    details.first.locator("summary").click()
+    assert details.first.locator("table").first.is_visible()
+    p.clean()
+    p.close()
+
+
+def test_corpus_page_fits_1280_px_with_readable_labels_and_no_empty_chart(browser, corpus_report_dir):
+    p = Page(browser, (corpus_report_dir / "04_corpus_comparison.html").as_uri())
+    charts = _fits_and_charts_have_content(p, "corpus.png")
+    assert charts, "the distributions are drawn"
+    text = p.page.inner_text("body")
+    assert "pakistan.agent_share" not in text and "Pakistan: acts (share of its mentions)" in text
+    assert "n too small" in text and " *" not in text.split("How this was made")[0]
+    assert "Rule:" in text and "median absolute deviation" in text
+    assert "/tmp/" not in text and str(corpus_report_dir) not in text, "no machine paths"
     p.clean()
     p.close()

@@ -197,15 +197,22 @@ def test_evaluate_coding_sheets_json_and_errors(capsys, corpus, tmp_path):
     assert code == 2 and "coding sheet" in err
 
 
-def test_evaluate_coding_brat_folder_against_its_own_preannotation(capsys, corpus, tmp_path):
+def test_evaluate_coding_refuses_an_uncoded_export_and_scores_a_coded_one(capsys, corpus, tmp_path):
     out = tmp_path / "coding"
     run_cli(capsys, "export-coding", str(corpus), "--sample", "3", "--seed", "2", "--out", str(out))
+    # Nobody has coded yet: the pre-annotations are the tool's, never a coder.
+    code, text, err = run_cli(capsys, "evaluate", "coding", "--brat", str(out), "--json")
+    assert code == 2 and not text and len(err.strip().splitlines()) == 1 and "no coder's answers" in err
+    # A coder saves their own copy of each file (BRAT's NAME_XXXX.ann), deleting one line of one.
+    anns = sorted((out / "attributions").glob("*.ann"))
+    for i, ann in enumerate(anns):
+        lines = ann.read_text(encoding="utf-8").splitlines(keepends=True)
+        (ann.parent / f"{ann.stem}_a001.ann").write_text("".join(lines[:-1] if i == 0 and lines else lines) + "\n",
+                                                         encoding="utf-8")
     code, text, _ = run_cli(capsys, "evaluate", "coding", "--brat", str(out), "--json")
     assert code == 0
     spans = json.loads(text)["spans"]
-    # The coder kept every pre-annotation: the tool agrees with itself.
-    assert spans["cue"]["exact"]["f1"] == 1.0
-    assert spans["hedge"]["labelled"]["f1"] == 1.0
+    assert spans["cue"]["exact"]["f1"] == 1.0 and spans["hedge"]["labelled"]["f1"] < 1.0  # the line deleted
 
 
 def test_evaluate_roles_and_tone_on_shared_data_json(capsys):

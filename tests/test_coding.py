@@ -142,15 +142,40 @@ def test_exported_standoff_reads_back_as_the_tool_spans(export, default_doc):
     assert sorted(back["hedge"]) == sorted(tool["hedge"])
 
 
-def test_coded_brat_folder_scores_against_the_tool(export):
+def test_coded_brat_folder_scores_against_the_tool(export, tmp_path):
+    import shutil
+
+    from presslens.evaluate.agreement import brat_coding_report
+
+    out, summary = export
+    coded = tmp_path / "coded"
+    shutil.copytree(out, coded)
+    ann = coded / "attributions" / f"{summary['doc_ids'][0]}.ann"
+    # The coder removes the hedges' categories' first line: one hedge fewer, every cue kept.
+    lines = ann.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_hedge = next(i for i, line in enumerate(lines) if "\tHedge " in line)
+    ann.write_text("".join(lines[:first_hedge] + lines[first_hedge + 1:]), encoding="utf-8")
+    report = brat_coding_report(coded)
+    scores = report["scores"].set_index(["layer", "match"])
+    assert scores.loc[("cue", "exact"), "f1"] == 1.0 and scores.loc[("hedge", "overlap"), "recall"] == 1.0
+    assert scores.loc[("hedge", "overlap"), "precision"] < 1.0
+    assert report["alpha"].set_index("variable").loc["has_attribution", "alpha"] == 1.0
+    assert not (report["errors"]["layer"] == "cue").any()
+
+
+def test_an_uncoded_export_is_refused_never_scored_against_the_tool(export, capsys):
+    from presslens.cli import main
     from presslens.evaluate.agreement import brat_coding_report
 
     out, _ = export
-    report = brat_coding_report(out)  # the pre-annotation left as it is: perfect agreement
-    scores = report["scores"].set_index(["layer", "match"])["f1"]
-    assert scores["cue", "exact"] == 1.0 and scores["hedge", "overlap"] == 1.0
-    assert report["alpha"].set_index("variable").loc["has_attribution", "alpha"] == 1.0
-    assert not (report["errors"]["layer"] == "cue").any()
+    with pytest.raises(InputError, match="holds no coder's answers"):
+        brat_coding_report(out)
+    for args in (["evaluate", "coding", str(out / "coding_sheet.csv")], ["evaluate", "coding", "--brat", str(out)]):
+        assert main(args) == 2
+        captured = capsys.readouterr()
+        lines = captured.err.strip().splitlines()
+        assert len(lines) == 1 and "holds no coder's answers" in lines[0], captured.err
+        assert args[-1] in lines[0] and not captured.out
 
 
 def test_run_cli_evaluate_coding_report(export, tmp_path):

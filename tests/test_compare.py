@@ -61,7 +61,7 @@ def test_notebook_04_runs_on_its_defaults(tmp_path):
     nb = json.loads((tmp_path / "04.ipynb").read_text(encoding="utf-8"))
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
-    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 1  # the small multiples, one figure
     text = json.dumps(outputs)
     assert "12 articles annotated" in text and "Harbour Wire" in text
     assert (out_dir / "annotations.parquet" / "measures.parquet").exists()

@@ -323,3 +323,15 @@ def test_local_cluster_workers_keep_glibc_adaptive_malloc():
                 distributed.Client(c) as client:
             assert set(client.run(os.getenv, "MALLOC_TRIM_THRESHOLD_").values()) == {None}
             assert set(client.run(os.getenv, "OMP_NUM_THREADS").values()) == {"1"}
+
+
+def test_corpus_report_without_parties_detects_them_and_says_so(tmp_path):
+    from presslens.framing.parties import PartyConfig
+
+    path = _corpus(tmp_path)
+    out = tmp_path / "reports" / "corpus"
+    assert main(["report", str(path), "--out", str(out), "--quiet"]) == 0
+    cfg = PartyConfig.from_file(out / "parties.yml")
+    assert "pakistan" in cfg.ids
+    assert json.loads((out / "metrics.json").read_text())["provenance"]["parties"]["detected"] is True
+    assert "Parties detected, not chosen" in (out / "index.html").read_text(encoding="utf-8")

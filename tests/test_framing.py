@@ -268,3 +268,29 @@ def test_role_classes_of_news_prose(text, alias, role):
     doc = add_mentions(annotate_text("Headline words here\n\n" + text), cfg)
     m = doc.layer("mention")
     assert len(m) and m.iloc[0]["role"] == role, m[["alias", "role", "rule"]].values.tolist()
+
+
+def test_framing_figures_count_no_headline_or_boilerplate_mention(article):
+    """The headline names Pakistan once ("Pakistan-Afghan talks"): listed as a mention, counted in no figure."""
+    doc, cfg = article
+    labels = doc.layer("sentence")["label"].tolist()
+    every = mentions_table(doc)
+    in_headline = every[[labels[s] != "body" for s in every["sentence"]]]
+    assert len(in_headline) >= 1 and not in_headline["counted"].any()
+    counted = measures.counted_mentions(doc)
+    assert all(labels[s] == "body" for s in counted["sentence"])
+    table = party_measures(doc, cfg).set_index(["party", "measure"])["value"]
+    assert table["pakistan", "mentions"] == int(((every["party"] == "pakistan") & every["counted"]).sum()) == 12
+    assert table[:, "mentions"].sum() == len(counted)
+
+
+def test_one_word_and_sentence_count_for_annotate_and_the_reports(article):
+    from presslens.attribution.measures import sourcing_measures
+    from presslens.cli import summary_line
+    from presslens.syntax.segment import body_counts
+
+    doc, _ = article
+    counts = body_counts(doc)
+    m = sourcing_measures(doc).set_index("measure")["value"]
+    assert (counts.words, counts.sentences) == (int(m["words"]), int(m["body_sentences"]))
+    assert counts.describe() in summary_line([doc], Path("out.jsonl"))

@@ -285,3 +285,48 @@ def test_show_displays_svg_and_matplotlib_figures(monkeypatch):
     fig, _ = plt.subplots()
     plots.show(fig)
     assert isinstance(shown[-1], IPython.display.Image)
+
+
+def test_a_report_without_parties_file_detects_them_and_says_so(detected_report):
+    """The first-hour bar: no --parties, exit 0, parties.yml in the folder, the framing page drawn with it."""
+    from presslens.framing.parties import PartyConfig
+
+    out, printed = detected_report
+    cfg = PartyConfig.from_file(out / "parties.yml")
+    assert {"pakistan", "afghan_taliban"} <= set(cfg.ids)
+    assert {"Pakistan", "Islamabad", "Pakistani"} <= {a for a, _ in cfg.parties["pakistan"].aliases}
+    assert {"Afghan Taliban", "Taliban", "Kabul"} <= {a for a, _ in cfg.parties["afghan_taliban"].aliases}
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["provenance"]["parties"]["detected"] is True
+    framing = metrics["notebooks"]["03_party_framing"]
+    assert framing["pakistan.mentions"] == 12 and framing["afghan_taliban.mentions"] > 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Parties detected, not chosen" in index and "--parties parties.yml" in index
+    assert not re.search(r"\b0 parties\b|>0</b> parties", index)
+    page = (out / "03_party_framing.html").read_text(encoding="utf-8")
+    assert "Parties detected, not chosen" in page and page.index("Parties detected") < page.index("Headline figures")
+    assert "Afghan Taliban" in page and "parties_path" not in page.split("How this was made")[0]
+    assert "parties.yml" in printed and "--parties" in printed
+
+
+def test_report_output_off_a_terminal_is_quiet(detected_report):
+    """No progress bar, escape code, warning, kernel chatter or traceback when the output is not a terminal."""
+    _, printed = detected_report
+    for noise in ("\x1b[", "\r", "WARNING", "Warning", "TCP", "Traceback", "%|", "it/s", "cell/s"):
+        assert noise not in printed, f"{noise!r} in {printed!r}"
+    assert printed.strip().splitlines()[0].startswith("3 report(s) written")
+
+
+def test_a_second_run_never_overwrites_an_edited_parties_file(detected_report, tmp_path):
+    import shutil
+
+    from presslens.report.report_set import check_proposal_target
+
+    out, _ = detected_report
+    assert check_proposal_target(out) == out / "parties.yml"  # as presslens wrote it: proposed again
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "parties.yml").write_text((copy / "parties.yml").read_text(encoding="utf-8") + "# edited\n",
+                                      encoding="utf-8")
+    with pytest.raises(PresslensError, match="--parties"):
+        check_proposal_target(copy)

@@ -25,6 +25,9 @@ def test_wheel_installed_outside_the_checkout_writes_the_reports(tmp_path):
     wheel = next(dist.glob("presslens-*.whl"))
     env_dir = tmp_path / "env"
     venv.EnvBuilder(with_pip=True).create(env_dir)
+    # Nothing of the checkout on the path (a PYTHONPATH=lib holds its egg-info, and pip would take
+    # the wheel for installed already).
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "JUPYTER_PATH")}
     python = env_dir / "bin" / "python"
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                check=True, capture_output=True, text=True).stdout.strip())
@@ -32,12 +35,11 @@ def test_wheel_installed_outside_the_checkout_writes_the_reports(tmp_path):
     # entry: its .pth files (among them the editable install of the checkout) are not read.
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=env)
     subprocess.run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=env)
     work = tmp_path / "elsewhere"
     work.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "JUPYTER_PATH")}
     # nbconvert's templates are data files of the dependencies' prefix (in a real install, the same one).
     (env_dir / "share" / "jupyter" / "nbconvert").symlink_to(Path(sys.prefix) / "share" / "jupyter" / "nbconvert")
     where = subprocess.run([str(python), "-c", "import presslens; print(presslens.__file__)"],

@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("input", metavar="INPUT",
                      help="article (.txt, .html) to report on; or a corpus (.jsonl, .csv, folder of articles) "
                           "or a corpus folder written by `annotate --out DIR.parquet` for the corpus report")
-    rep.add_argument("--parties", metavar="FILE", help="party configuration (YAML)")
+    rep.add_argument("--parties", metavar="FILE",
+                     help="parties file (YAML, see docs/parties.md); without it the parties are detected from the "
+                          "text and written to OUT/parties.yml, to edit and give back")
     rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/INPUT-NAME)")
     rep.add_argument("--include-code", action="store_true", help="show the notebooks' code in the HTML")
     rep.add_argument("--jobs", type=int, default=None, metavar="N", help="kernels run at once (default: one per notebook)")
@@ -73,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
     _model_option(cmp_)
     cmp_.set_defaults(func=cmd_compare)
+    par = sub.add_parser("parties", help="propose the parties of an article or corpus as a parties file to edit")
+    par.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html, folder, .jsonl or .csv corpus")
+    par.add_argument("--out", required=True, metavar="FILE.yml", help="the parties file to write")
+    par.add_argument("--force", action="store_true", help="overwrite FILE.yml if it exists")
+    par.set_defaults(func=cmd_parties)
 
     ev = sub.add_parser("evaluate", help="measure accuracy against gold data")
     ev_sub = ev.add_subparsers(dest="what", metavar="WHAT")
@@ -150,19 +157,12 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def summary_line(docs, out: Path) -> str:
-    """A short, human summary of what was annotated."""
-    from presslens.syntax.segment import is_word
+    """A short, human summary of what was annotated, counted as every report counts (body text only)."""
+    from presslens.syntax.segment import BodyCounts, body_counts
 
-    n_sent = n_body = n_words = 0
-    for d in docs:
-        sents = d.layer("sentence")
-        n_sent += len(sents)
-        n_body += int((sents["label"] != "boilerplate").sum())
-        n_words += sum(is_word(t) for t in d.texts("token"))
-    return (
-        f"annotated {len(docs)} document(s): {n_words:,} words, {n_body:,} content sentences "
-        f"({n_sent - n_body} boilerplate) -> {out}"
-    )
+    counts = [body_counts(d) for d in docs]
+    total = BodyCounts(*(sum(getattr(c, f) for c in counts) for f in ("words", "sentences", "headline", "boilerplate")))
+    return f"annotated {len(docs)} document(s): {total.describe()} -> {out}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -183,11 +183,40 @@ def cmd_report(args: argparse.Namespace) -> int:
                                     attribution_model=args.attribution_model)
         if not args.quiet:
             print(f"{len(metrics['notebooks'])} corpus report(s) written: {out / 'index.html'}")
+            _say_detected(metrics, out)
         return 0
     metrics = run_report(args.input, out, args.parties, args.include_code, args.jobs, progress=not args.quiet,
                          attribution_model=args.attribution_model)
     if not args.quiet:
         print(f"{len(metrics['notebooks'])} report(s) written: {out / 'index.html'}")
+        _say_detected(metrics, out)
+    return 0
+
+
+def _say_detected(metrics: dict, out: Path) -> None:
+    if (metrics["provenance"].get("parties") or {}).get("detected"):
+        print(f"parties detected from the text: {out / 'parties.yml'} (edit it, then give it back with "
+              f"--parties {out / 'parties.yml'})")
+
+
+def cmd_parties(args: argparse.Namespace) -> int:
+    from presslens.document.inputs import corpus_input, read_documents
+    from presslens.framing.proposal import corpus_sample, write_proposal
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".yml", ".yaml"):
+        raise PresslensError(f"{out}: a parties file ends in .yml")
+    if out.exists() and not args.force:
+        raise PresslensError(f"{out}: exists (perhaps edited); give another --out, or --force to overwrite it")
+    if any(Path(p).exists() and corpus_input(p) for p in args.inputs):
+        docs, source = corpus_sample(args.inputs)
+    else:
+        docs = read_documents(args.inputs)
+        source = None
+    proposed = write_proposal(docs, out, __version__, source)
+    found = ", ".join(f"{p.label} ({p.mentions})" for p in proposed) or "none"
+    print(f"{out}: {len(proposed)} part{'y' if len(proposed) == 1 else 'ies'} proposed from {source or f'{len(docs)} article(s)'}, "
+          f"with their mentions: {found}. Edit it, then: presslens report {' '.join(args.inputs)} --parties {out}")
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -85,10 +86,10 @@ def annotate_documents(
     tune_allocator()
     segmenter = segmenter or default_segmenter()
     bar = None
-    if progress and len(docs) > 1:
-        from tqdm.auto import tqdm
+    if progress and len(docs) > 1 and sys.stderr.isatty():
+        from tqdm import tqdm
 
-        bar = tqdm(total=len(docs), desc="annotating", unit="doc")
+        bar = tqdm(total=len(docs), desc="annotating", unit="doc", file=sys.stderr, leave=False)
     out: list[Document] = []
     try:
         for a in range(0, len(docs), SEGMENT_BATCH):

@@ -101,6 +101,26 @@ def _source_key(resolves_to: str | None, source: str | None) -> str | None:
     return " ".join(words) or None
 
 
+def _counted(rows: dict[str, list[Any]], body: set[int]) -> list[int]:
+    # Counted: attributions with a cue in a body sentence. A content with no
+    # cue (a quotation running on) adds to the content share only.
+    return [i for i, (si, cue) in enumerate(zip(rows["sentence"], rows["cue"])) if si in body and cue is not None]
+
+
+def counted_attribution_rows(doc: Document) -> list[int]:
+    """Positions (in the ``attribution`` layer) of the attributions every sourcing figure counts.
+
+    Those whose cue lies in a body sentence: the headline and boilerplate
+    count nowhere, and a content with no cue adds to the content share only.
+
+    >>> from presslens import annotate_text
+    >>> counted_attribution_rows(annotate_text("Sources said talks failed. It rained."))
+    [0]
+    """
+    _, _, labels, _ = _sentence_info(doc)
+    return _counted(_attribution_columns(doc), {i for i, lab in enumerate(labels) if lab == "body"})
+
+
 def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd.DataFrame:
     """Tidy ``measure``/``value`` table of an article's sourcing (body text only).
 
@@ -132,23 +152,14 @@ def sourcing_measures(doc: Document, parties: "PartyConfig | None" = None) -> pd
     >>> [float(m[k]) for k in ("attributions", "share_body_sentences_with_attribution", "anonymous_share")]
     [1.0, 0.5, 1.0]
     """
-    from presslens.syntax.segment import word_char_counts
+    from presslens.syntax.segment import body_counts
 
     starts, ends, labels, para = _sentence_info(doc)
     body = [i for i, lab in enumerate(labels) if lab == "body"]
     body_set = set(body)
-    tokens = doc.layer("token")
-    t_start = tokens["start"].to_numpy()
-    count = word_char_counts(doc.text)
-    is_word_token = count[tokens["end"].to_numpy()] > count[t_start]
-    words = 0
-    for i in body:
-        a, b = np.searchsorted(t_start, [starts[i], ends[i]], "left")
-        words += int(is_word_token[a:b].sum())
+    words = body_counts(doc).words
     rows = _attribution_columns(doc)
-    # Counted: attributions with a cue in a body sentence. A content with no
-    # cue (a quotation running on) adds to the content share only.
-    keep = [i for i, (si, cue) in enumerate(zip(rows["sentence"], rows["cue"])) if si in body_set and cue is not None]
+    keep = _counted(rows, body_set)
     n = len(keep)
     out: list[tuple[str, float]] = [
         ("words", float(words)),

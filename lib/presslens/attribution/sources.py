@@ -17,6 +17,7 @@ from presslens.document.spans import Document
 from presslens.resources.files import lexicon_path, load_yaml
 
 if TYPE_CHECKING:
+    from presslens.attribution.sequences import Seq, Span
     from presslens.framing.parties import PartyConfig
 
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")

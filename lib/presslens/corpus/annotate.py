@@ -5,8 +5,10 @@ from __future__ import annotations
 
 
 import functools
+import itertools
 import json
 import os
+import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -229,18 +231,24 @@ def annotate_corpus(
 
     run = CorpusRun(out)
     skipped_rows: list[dict[str, Any]] = []
+    # The first partition is read before any bar is drawn: an input that
+    # cannot be read at all (an empty folder, a CSV without text) fails on
+    # a clean line.
+    partitions = iter_partitions(inputs, partition_size)
+    first = next(partitions, None)
+    partitions = itertools.chain([first] if first is not None else [], partitions)
     bar = None
-    if progress:
-        from tqdm.auto import tqdm
+    if progress and sys.stderr.isatty():
+        from tqdm import tqdm
 
-        bar = tqdm(desc="annotating", unit="doc")
+        bar = tqdm(desc="annotating", unit="doc", file=sys.stderr, leave=False)
 
     def finished(name: str) -> dict[str, Any] | None:
         marker = out / "_done" / f"{name}.json"
         return json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else None
 
     def todo() -> Iterator[tuple[str, pd.DataFrame]]:
-        for i, records in enumerate(iter_partitions(inputs, partition_size)):
+        for i, records in enumerate(partitions):
             name = _part(i)
             done = finished(name)
             if done is not None:

@@ -21,7 +21,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -273,3 +273,19 @@ def corpus_input(path: str | os.PathLike[str]) -> str | None:
                     and f.suffix.lower() in ARTICLE_SUFFIXES | HTML_SUFFIXES]
         return "corpus" if len(articles) > 1 else None
     return "corpus" if p.suffix.lower() in CORPUS_SUFFIXES else None
+
+
+def sample_ids(ids: Sequence[str], sample: int, seed: int) -> list[str]:
+    """``sample`` ids drawn without replacement; depends only on the id set and seed.
+
+    >>> sample_ids(["a", "b", "c"], 5, seed=0)
+    ['a', 'b', 'c']
+    """
+    import numpy as np
+
+    ordered = sorted(ids)
+    if sample >= len(ordered):
+        return ordered
+    rng = np.random.default_rng(seed)
+    picked = rng.choice(len(ordered), size=sample, replace=False)
+    return [ordered[i] for i in sorted(picked)]

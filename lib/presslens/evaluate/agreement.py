@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from presslens.errors import InputError
 from presslens.evaluate import match_spans, overlaps, prf
 
 SpanL = tuple[int, int, Any]
@@ -505,12 +506,32 @@ def brat_sentence_agreement(folder: str | Path, max_texts: int | None = None) ->
     return result
 
 
+#: Written by ``export_coding`` beside the BRAT files: the SHA-256 of each pre-annotated ``.ann`` as exported.
+PREANNOTATIONS = "preannotations.sha256"
+
+
+def _sha256(path: str | Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def preannotation_hashes(folder: str | Path) -> set[str]:
+    """The SHA-256 of every ``.ann`` file an export wrote (none for a folder that is not an export)."""
+    path = Path(folder) / PREANNOTATIONS
+    if not path.is_file():
+        return set()
+    return {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
 def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFrame]:
     """Score the tool against a coded BRAT folder (an ``export_coding`` folder after coding).
 
     Every text is annotated afresh (``parties``: a PartyConfig or None); each
     coder's ``.ann`` (``NAME.ann``, or ``NAME_XXXX.ann`` per annotator) is
-    read with :func:`standoff_spans`. Returns ``{"scores"`` (P/R/F1 per layer,
+    read with :func:`standoff_spans`; a file still as ``export_coding``
+    wrote it (its hash in ``preannotations.sha256``) is the tool's
+    pre-annotation, not a coder, and is left out. Returns ``{"scores"`` (P/R/F1 per layer,
     pooled over texts and coders), ``"confusion"`` (:func:`confusion_tables`),
     ``"alpha"`` (sentence-level, tool and coders), ``"errors"`` (the error
     browser)``}``.
@@ -526,7 +547,18 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
     codings: dict[str, list[pd.DataFrame]] = {}
     errors = []
     shift = 0
-    for txt, coders in sorted(annotations_by_text(folder).items()):
+    found = annotations_by_text(folder)
+    if not found:
+        raise InputError(folder, "no text/*.txt with attributions/*.ann found")
+    # The tool's own pre-annotations, left as exported, are not a coder.
+    untouched = preannotation_hashes(folder)
+    coded = {txt: {name: ann for name, ann in coders.items() if _sha256(ann) not in untouched}
+             for txt, coders in found.items()}
+    coded = {txt: coders for txt, coders in coded.items() if coders}
+    if not coded:
+        raise InputError(folder, "holds no coder's answers: every .ann file is the tool's pre-annotation as "
+                                 "exported (code them in BRAT first; see CODING.md)")
+    for txt, coders in sorted(coded.items()):
         text = txt.read_text(encoding="utf-8")
         doc = annotate(Document(txt.stem, text), parties)
         sents = [(int(s), int(e)) for s, e, lab in doc.layer("sentence")[["start", "end", "label"]].itertuples(index=False)
@@ -543,8 +575,6 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
                 pooled_pred[layer] += [(s + shift, e + shift, lab) for s, e, lab in pred[layer]]
                 pooled_gold[layer] += [(s + shift, e + shift, lab) for s, e, lab in gold[layer]]
             shift += len(text) + 1
-    if not codings:
-        raise FileNotFoundError(f"{folder}: no text/*.txt with attributions/*.ann found")
     tables = {name: pd.concat(ts, ignore_index=True) for name, ts in codings.items()}
     return {"scores": span_scores(pooled_pred, pooled_gold),
             "confusion": confusion_tables(pooled_pred, pooled_gold),

@@ -10,7 +10,9 @@ folder a research assistant can code in:
 - ``coding_sheet.csv``: one row per sentence (headline and body, boilerplate
   left out) with the tool's answers in ``tool_*`` columns and empty columns
   for the coder;
-- ``CODING.md``: the coding instructions; ``sample.txt``: the sampled ids.
+- ``CODING.md``: the coding instructions; ``sample.txt``: the sampled ids;
+  ``preannotations.sha256``: the hash of each ``.ann`` as exported, so that
+  a file nobody has edited is never scored as a coder's.
 
 :func:`read_coding_sheet` reads a filled sheet back, checking every value.
 
@@ -21,15 +23,16 @@ True
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from presslens.document.inputs import sample_ids  # noqa: F401 - part of this module's API
 from presslens.errors import InputError
-from presslens.evaluate.agreement import mention_span, sentence_coding, tool_spans
+from presslens.evaluate.agreement import PREANNOTATIONS, mention_span, sentence_coding, tool_spans
 from presslens.document.spans import Document
 
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")
@@ -92,24 +95,13 @@ against each other.
 
 Empty cells in a row where `has_attribution` or `hedged` is filled mean
 *none*; a row with both empty is *not coded* and is left out of agreement.
+A sheet with no coded row, and an `.ann` file left exactly as exported, hold
+no coder's answers: `presslens evaluate coding` refuses them rather than
+score the tool against itself.
 Offsets (`start`, `end`) are character offsets into `text/ID.txt`; do not
 edit them. Read the filled sheet back with
 `presslens.evaluate.coding.read_coding_sheet(path)`.
 """
-
-
-def sample_ids(ids: Sequence[str], sample: int, seed: int) -> list[str]:
-    """``sample`` ids drawn without replacement; depends only on the id set and seed.
-
-    >>> sample_ids(["a", "b", "c"], 5, seed=0)
-    ['a', 'b', 'c']
-    """
-    ordered = sorted(ids)
-    if sample >= len(ordered):
-        return ordered
-    rng = np.random.default_rng(seed)
-    picked = rng.choice(len(ordered), size=sample, replace=False)
-    return [ordered[i] for i in sorted(picked)]
 
 
 def coding_sentences(doc: Document) -> list[tuple[int, int]]:
@@ -256,6 +248,10 @@ def export_coding(docs: Sequence[Document], sample: int, seed: int, out_dir: str
         parties=", ".join(plist) or "(from the parties file)", roles=" / ".join(ROLES), tones=" / ".join(TONES)),
         encoding="utf-8")
     (out / "sample.txt").write_text("".join(f"{d.doc_id}\n" for d in chosen), encoding="utf-8")
+    # What the tool wrote, so that an .ann nobody has edited is never scored as a coder's.
+    (out / PREANNOTATIONS).write_text("".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  attributions/{p.name}\n"
+        for p in sorted((out / "attributions").glob("*.ann"))), encoding="utf-8")
     return {"n_documents": len(chosen), "n_sentences": len(sheet), "out_dir": str(out),
             "doc_ids": [d.doc_id for d in chosen]}
 
@@ -330,6 +326,16 @@ def read_coding_sheet(path: str | os.PathLike[str], hedge_categories: Sequence[s
     return sheet
 
 
+def coded_rows(sheet: pd.DataFrame) -> pd.Series:
+    """Rows a coder has coded: ``has_attribution`` or ``hedged`` answered (the others are left out of agreement).
+
+    >>> coded_rows(pd.DataFrame({"has_attribution": ["yes", ""], "hedged": ["", ""]})).tolist()
+    [True, False]
+    """
+    answered = [sheet[c].fillna("").astype(str).str.strip() != "" for c in ("has_attribution", "hedged") if c in sheet]
+    return pd.concat(answered, axis=1).any(axis=1) if answered else pd.Series(False, index=sheet.index)
+
+
 def coder_table(sheet: pd.DataFrame, tool: bool = False) -> pd.DataFrame:
     """The coder's (or with ``tool`` the tool's) answers of a sheet, for :func:`alpha_table`."""
     cols = {f"tool_{c}" if tool else c: c for c in CODER_COLUMNS[:-1]}
@@ -379,6 +385,10 @@ def evaluate_coding(sheets: Sequence[str | os.PathLike[str]], brat_dir: str | os
     out: dict = {}
     if sheets:
         read = [read_coding_sheet(p) for p in sheets]
+        for path, sheet in zip(sheets, read):
+            if not coded_rows(sheet).any():
+                raise InputError(path, "holds no coder's answers: every has_attribution and hedged cell is empty "
+                                       "(the tool_* columns are the tool's own; code the sheet first, see CODING.md)")
         codings = {"tool": coder_table(read[0], tool=True)}
         codings.update({f"coder{i + 1}": coder_table(s) for i, s in enumerate(read)})
         table = alpha_table(codings, (*alpha_variables(), "tone"))

@@ -39,6 +39,7 @@ import yaml
 from presslens.errors import ConfigError
 from presslens.resources.files import SafeLoader, lexicon_path
 from presslens.document.spans import Document
+from presslens.framing.measures import counted_mentions
 from presslens.pipeline import require
 
 COLUMNS = ["party", "mention_start", "start", "end", "text", "kind", "group"]
@@ -106,12 +107,14 @@ def _group(words: list[str], lex: DescriptorLexicon) -> str | None:
 def party_descriptors(doc: Document, parties, extra: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """One row per descriptor: ``party``, ``mention_start``, ``start``, ``end``, ``text``, ``kind``, ``group``.
 
-    Place-only mentions are skipped. Needs tokens and the ``mention`` layer
-    (added when absent).
+    Only the mentions the figures count are described (place-only mentions,
+    the headline and boilerplate are skipped). Needs tokens and the
+    ``mention`` layer (added when absent).
     """
     lex = load_descriptor_lexicon(extra) if extra else default_descriptor_lexicon()
     require(doc, "mention", parties=parties)
-    m = doc.layer("mention")
+    every = doc.layer("mention")
+    m = counted_mentions(doc)
     tok = doc.layer("token")
     if not len(m) or not len(tok):
         return pd.DataFrame(columns=COLUMNS)
@@ -120,7 +123,7 @@ def party_descriptors(doc: Document, parties, extra: str | os.PathLike[str] | No
     tags = tok["label"].tolist()
     text = doc.text
     low = [text[s:e].lower() for s, e in zip(starts.tolist(), ends.tolist())]
-    alias_spans = list(zip(m["start"].astype(int), m["end"].astype(int)))
+    alias_spans = list(zip(every["start"].astype(int), every["end"].astype(int)))
     sent_end = dict(zip(range(len(doc.layer("sentence"))), doc.layer("sentence")["end"].astype(int)))
     rows: list[tuple] = []
     seen: set[tuple[str, int, int]] = set()

@@ -1,4 +1,10 @@
 """Party framing measures: plain functions from the mention layer to tidy tables.
+
+Every figure counts the mentions in body sentences only: the ``mention``
+layer also annotates the headline (it is part of the text, and coders code
+it), but the headline and page boilerplate are in no figure, as the reports
+say. :func:`counted_mentions` is that selection; the evidence tables show
+exactly it.
 """
 
 from __future__ import annotations
@@ -8,11 +14,46 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from presslens.framing.parties import PartyConfig
+from presslens.attribution.measures import counted_attribution_rows
 from presslens.document.spans import Document
+from presslens.framing.parties import PartyConfig
 from presslens.framing.frames import FrameLexicon, add_frames, default_frame_lexicon
 from presslens.framing.mentions import ROLES
 from presslens.pipeline import require
+
+def counted_mentions(doc: Document) -> pd.DataFrame:
+    """The mentions every framing figure counts: actor mentions (not places) in body sentences.
+
+    >>> from presslens import annotate_text
+    >>> from presslens.framing.mentions import add_mentions
+    >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
+    >>> doc = add_mentions(annotate_text("Pakistan talks today\\n\\nPakistan left the talks."), cfg)
+    >>> len(doc.layer("mention")), len(counted_mentions(doc))
+    (2, 1)
+    """
+    m = doc.layer("mention")
+    if not len(m):
+        return m
+    labels = doc.layer("sentence")["label"].to_numpy()
+    sent = m["sentence"].astype(int).to_numpy()
+    keep = labels[sent] == "body"
+    if "place_only" in m:
+        keep &= ~m["place_only"].fillna(False).astype(bool).to_numpy()
+    return m[keep]
+
+
+def counted_attributions(doc: Document) -> pd.DataFrame:
+    """The attributions the sourcing figures count: those with a cue in a body sentence.
+
+    >>> from presslens import annotate_text
+    >>> len(counted_attributions(annotate_text("Sources said talks failed.")))
+    1
+    """
+    attr = doc.layers.get("attribution")
+    if attr is None or not len(attr):
+        return attr if attr is not None else pd.DataFrame()
+    return attr.iloc[counted_attribution_rows(doc)]
+
 
 def mention_voice(doc: Document) -> pd.Series:
     """For each mention (in layer order): ``source`` when it lies in an attribution's source span,
@@ -39,7 +80,8 @@ def mention_voice(doc: Document) -> pd.Series:
 
 
 def mentions_table(doc: Document) -> pd.DataFrame:
-    """One row per mention: text, np_text, party, role, verb, agency/power, stance, sentence.
+    """One row per mention: text, np_text, party, role, verb, agency/power, stance, sentence, and ``counted``
+    (whether the figures count it: :func:`counted_mentions`; headline mentions are listed but not counted).
 
     >>> from presslens import annotate_text
     >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
@@ -47,20 +89,21 @@ def mentions_table(doc: Document) -> pd.DataFrame:
     [['Pakistan', 'patient', 'attack']]
     """
     cols = ["start", "end", "text", "np_text", "party", "alias", "role", "verb", "verb_agency", "verb_power",
-            "stance", "place_only", "sentence", "voice", "tone", "tone_score"]
+            "stance", "place_only", "sentence", "voice", "tone", "tone_score", "counted"]
     m = doc.layer("mention")
     if not len(m):
         return pd.DataFrame(columns=cols)
     voice = mention_voice(doc).tolist()
+    counted = set(counted_mentions(doc).index)
     rows = []
-    for r, v in zip(m.to_dict("records"), voice):
+    for idx, r, v in zip(m.index, m.to_dict("records"), voice):
         rows.append({
             "start": int(r["start"]), "end": int(r["end"]), "text": doc.text[r["start"]:r["end"]],
             "np_text": doc.text[int(r["np_start"]):int(r["np_end"])], "party": r["label"],
             "alias": r["alias"], "role": r["role"], "verb": r["verb"], "verb_agency": r["verb_agency"],
             "verb_power": r["verb_power"], "stance": r["stance"], "place_only": bool(r["place_only"]),
             "sentence": int(r["sentence"]), "voice": v, "tone": r.get("tone"),
-            "tone_score": r.get("tone_score", np.nan),
+            "tone_score": r.get("tone_score", np.nan), "counted": idx in counted,
         })
     return pd.DataFrame(rows, columns=cols)
 
@@ -78,7 +121,10 @@ def party_measures(doc: Document, parties: PartyConfig) -> pd.DataFrame:
     the tone model is present), ``voice_share`` (attributions whose
     ``source_party`` is the party; n = attributions; NaN without an
     ``attribution`` layer).
-    Place-only mentions are not counted. Adds the ``mention`` layer if absent.
+    Only :func:`counted_mentions` count (place-only mentions, the headline
+    and boilerplate do not), and only the attributions the sourcing figures
+    count (a cue in a body sentence), so ``voice_share`` is the sourcing
+    report's ``voice_share_<party>``. Adds the ``mention`` layer if absent.
 
     >>> from presslens import annotate_text
     >>> cfg = PartyConfig.from_dict({"parties": {"pk": {"label": "Pakistan", "aliases": ["Pakistan"]}}})
@@ -87,12 +133,12 @@ def party_measures(doc: Document, parties: PartyConfig) -> pd.DataFrame:
     0.5
     """
     require(doc, "mention", parties=parties)
-    m = doc.layer("mention").assign(voice=mention_voice(doc))
-    if len(m) and "place_only" in m:
-        m = m[~m["place_only"].astype(bool)]
+    voice = mention_voice(doc)
+    m = counted_mentions(doc)
+    m = m.assign(voice=voice.loc[m.index]) if len(m) else m.assign(voice=pd.Series(dtype=object))
     total = len(m)
-    has_tone = "tone" in m
-    attr = doc.layers.get("attribution")
+    has_tone = "tone" in doc.layer("mention")
+    attr = counted_attributions(doc) if "attribution" in doc.layers else None
     n_attr = len(attr) if attr is not None else 0
     rows: list[tuple[str, str, float, int]] = []
     for pid in parties.ids:
@@ -151,6 +197,7 @@ def party_verbs(doc: Document, parties: PartyConfig) -> pd.DataFrame:
     """
     require(doc, "mention", parties=parties)
     t = mentions_table(doc)
+    t = t[t["counted"]] if len(t) else t
     rows = []
     for pid in parties.ids:
         pm = t[(t["party"] == pid) & t["verb"].notna()] if len(t) else t
@@ -175,7 +222,7 @@ def tone_evidence(doc: Document, parties: PartyConfig, excerpt_chars: int = 220)
         return pd.DataFrame(columns=cols)
     sents = doc.layer("sentence")[["start", "end"]].to_numpy()
     rows = []
-    for r in t[~t["place_only"]].itertuples():
+    for r in t[t["counted"]].itertuples():
         ss, se = sents[r.sentence]
         text = " ".join(doc.text[ss:se].split())
         rows.append({"party": r.party, "label": parties.label(r.party), "mention": r.np_text, "tone": r.tone,
@@ -185,7 +232,9 @@ def tone_evidence(doc: Document, parties: PartyConfig, excerpt_chars: int = 220)
 
 
 def sentence_frames(doc: Document, lexicon: FrameLexicon | None = None) -> pd.DataFrame:
-    """One row per (content sentence, dimension) with the cues found: ``sentence``, ``dimension``, ``cues``, ``text``.
+    """One row per (body sentence, dimension) with the cues found: ``sentence``, ``dimension``, ``cues``, ``text``.
+
+    The headline and boilerplate are left out, as from every figure.
 
     >>> from presslens import annotate_text
     >>> sentence_frames(annotate_text("The talks resumed."))[["sentence", "dimension", "cues"]].values.tolist()
@@ -194,6 +243,9 @@ def sentence_frames(doc: Document, lexicon: FrameLexicon | None = None) -> pd.Da
     if "frame" not in doc.layers:
         add_frames(doc, lexicon)
     f = doc.layer("frame")
+    if len(f):
+        labels = doc.layer("sentence")["label"].to_numpy()
+        f = f[labels[f["sentence"].astype(int).to_numpy()] == "body"]
     if not len(f):
         return pd.DataFrame(columns=["sentence", "dimension", "cues", "text"])
     g = f.groupby(["sentence", "label"], sort=True)["cue"].agg(lambda c: "; ".join(dict.fromkeys(c)))
@@ -221,9 +273,7 @@ def party_frames(doc: Document, parties, lexicon: FrameLexicon | None = None) ->
     lex = lexicon or default_frame_lexicon()
     require(doc, "mention", parties=parties)
     sf = sentence_frames(doc, lex)
-    m = doc.layer("mention")
-    if len(m) and "place_only" in m:
-        m = m[~m["place_only"].astype(bool)]
+    m = counted_mentions(doc)
     rows = []
     for pid in parties.ids:
         sents = set(m.loc[m["label"] == pid, "sentence"].astype(int)) if len(m) else set()
@@ -231,3 +281,39 @@ def party_frames(doc: Document, parties, lexicon: FrameLexicon | None = None) ->
             k = len(sents & set(sf.loc[sf["dimension"] == dim, "sentence"])) if len(sf) else 0
             rows.append((pid, dim, lex.labels[dim], k, len(sents), k / len(sents) if sents else np.nan))
     return pd.DataFrame(rows, columns=["party", "dimension", "label", "sentences", "n", "share"])
+
+
+def frame_summary(doc: Document, parties: PartyConfig | None = None, lexicon: FrameLexicon | None = None,
+                  top_cues: int = 6) -> pd.DataFrame:
+    """One row per frame dimension found: ``dimension``, ``label``, ``sentences``, ``share`` (of body sentences),
+    ``cues`` (the most frequent, with counts) and, with ``parties``, ``parties`` (those mentioned in them).
+
+    The per-sentence detail is :func:`sentence_frames`.
+
+    >>> from presslens import annotate_text
+    >>> frame_summary(annotate_text("The talks resumed. It rained."))[["dimension", "sentences", "share"]].values.tolist()
+    [['diplomacy_negotiation', 1, 0.5]]
+    """
+    lex = lexicon or default_frame_lexicon()
+    sf = sentence_frames(doc, lex)
+    cols = ["dimension", "label", "sentences", "share", "cues"] + (["parties"] if parties is not None else [])
+    if not len(sf):
+        return pd.DataFrame(columns=cols)
+    n_body = int((doc.layer("sentence")["label"] == "body").sum())
+    m = counted_mentions(doc) if parties is not None else None
+    rows = []
+    for dim in lex.ids:
+        part = sf[sf["dimension"] == dim]
+        if not len(part):
+            continue
+        counts = pd.Series([c for cues in part["cues"] for c in cues.split("; ")]).value_counts()
+        row = {"dimension": dim, "label": lex.labels[dim], "sentences": len(part),
+               "share": len(part) / n_body if n_body else np.nan,
+               "cues": ", ".join(f"{c} ({k})" if k > 1 else c for c, k in counts.head(top_cues).items())}
+        if m is not None:
+            sents = set(part["sentence"])
+            named = m.loc[m["sentence"].astype(int).isin(sents), "label"] if len(m) else pd.Series(dtype=object)
+            row["parties"] = ", ".join(parties.label(p) for p in parties.ids if p in set(named))
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["sentences", "dimension"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -28,10 +28,18 @@ from presslens.resources.files import NOTEBOOK_DIR
 from presslens.report.markers import error_marker, pending_marker
 from presslens.report.runner import Job, Outcome, run_notebooks, to_html, warm_up  # noqa: F401 - to_html is part of the API
 from presslens.report.provenance import provenance, provenance_html
-from presslens.report.report_set import _discard_html, clear_outputs, default_jobs, discover_notebooks, fail_on_error, notebook_jobs, write_report_set
+from presslens.report.report_set import (_discard_html, check_proposal_target, clear_outputs, default_jobs,
+                                         discover_notebooks, fail_on_error, notebook_jobs, stamp_proposal,
+                                         write_report_set)
+from presslens.resources.hashing import file_sha256
 
-def _annotate_to(docs: list, config: Any, path: str, attribution_model: str) -> None:
-    """Annotate and write the annotations file the notebooks wait for (runs in a child process)."""
+def _annotate_to(docs: list, config: Any, path: str, attribution_model: str, propose_to: str | None = None) -> None:
+    """Annotate and write the annotations file the notebooks wait for (runs in a child process).
+
+    With ``propose_to`` (no parties file was given) the parties are first
+    detected from the article and written there as a parties file, which the
+    annotation then uses.
+    """
     import gc
 
     from presslens.document.outputs import write_jsonl
@@ -43,6 +51,13 @@ def _annotate_to(docs: list, config: Any, path: str, attribution_model: str) -> 
     gc.disable()
 
     try:
+        if propose_to:
+            from presslens import __version__
+            from presslens.framing.proposal import proposal_config, write_proposal
+
+            proposed = write_proposal(docs, propose_to, __version__)
+            config = proposal_config(proposed, str(propose_to)) if proposed else None
+            stamp_proposal(Path(propose_to))
         write_jsonl(annotate_documents(docs, config, attribution_model=attribution_model), path)
     except BaseException as exc:
         Path(error_marker(path)).write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
@@ -51,7 +66,7 @@ def _annotate_to(docs: list, config: Any, path: str, attribution_model: str) -> 
         Path(pending_marker(path)).unlink(missing_ok=True)
 
 
-def _start_annotation(docs: list, config: Any, path: Path, attribution_model: str):
+def _start_annotation(docs: list, config: Any, path: Path, attribution_model: str, propose_to: Path | None = None):
     """Annotate in a child process while this one imports papermill and starts the kernels.
 
     This process never imports pandas or the annotator (the span types load
@@ -64,7 +79,8 @@ def _start_annotation(docs: list, config: Any, path: Path, attribution_model: st
     Path(pending_marker(path)).touch()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     proc = multiprocessing.get_context(method).Process(target=_annotate_to,
-                                                       args=(docs, config, str(path), attribution_model),
+                                                       args=(docs, config, str(path), attribution_model,
+                                                             str(propose_to) if propose_to else None),
                                                        name="presslens-annotate", daemon=True)
     proc.start()
     return proc
@@ -141,22 +157,35 @@ def run_report(
     jobs = jobs or default_jobs(len(notebooks))
 
     annotations = out_dir / "annotations.jsonl"
-    clear_outputs(out_dir, [annotations, Path(error_marker(annotations))])
+    # No parties file: the annotating child detects the parties first and
+    # writes them, ready to edit, as OUT/parties.yml (never over a file the
+    # researcher has edited).
+    proposal = None if parties else check_proposal_target(out_dir)
+    clear_outputs(out_dir, [annotations, Path(error_marker(annotations)), *([proposal] if proposal else [])])
     # The kernels start while the article is annotated, once for all of
     # them; they wait for the file (see presslens.wait_for_annotations).
-    annotator = _start_annotation(docs, config, annotations, attribution_model)
+    annotator = _start_annotation(docs, config, annotations, attribution_model, proposal)
     warm_up()  # papermill and nbconvert import in a thread while the kernels start
 
     prov = provenance(input_path, parties, {"input_path": input_path.name,
                                             "parties_path": parties.name if parties else None,
                                             "include_code": include_code}, attribution_model=attribution_model)
-    params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir),
-              "annotations_path": str(annotations), "attribution_model": attribution_model}
+    if proposal:
+        prov["parties"] = {"name": proposal.name, "detected": True}
+    params = {"input_path": str(input_path), "parties_path": str(parties or proposal or ""), "output_dir": str(out_dir),
+              "annotations_path": str(annotations), "attribution_model": attribution_model,
+              "parties_detected": bool(proposal)}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
     jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
                                                   input_path.name)
     results = run_while_annotating(jobs_list, jobs, include_code, progress, annotator, annotations, out_dir,
                                    html_parts)
+    if proposal:
+        from presslens.framing.proposal import load_proposal
+
+        config = load_proposal(proposal)
+        prov["parties"]["sha256"] = file_sha256(proposal)
+
     return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
                             started, t0, jobs, config)
 

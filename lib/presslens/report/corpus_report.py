@@ -57,6 +57,7 @@ def run_corpus_report(
     out_dir = Path(out_dir).resolve()
     parties = Path(parties_path).resolve() if parties_path else None
     kind = corpus_input(input_path) if input_path.exists() else None
+    detected = None
     if kind is None:
         raise InputError(input_path, "not a corpus (a .jsonl or .csv file, a folder of articles, "
                                      "or a folder written by `presslens annotate --out DIR.parquet`)")
@@ -77,6 +78,9 @@ def run_corpus_report(
         out_dir.mkdir(parents=True, exist_ok=True)
     else:
         out_dir.mkdir(parents=True, exist_ok=True)
+        if parties is None:
+            # No parties file: detected from (a sample of) the corpus, written to edit, said on the pages.
+            parties = detected = _propose(input_path, out_dir)
         annotations = out_dir / "annotations.parquet"
         run = annotate_corpus([input_path], annotations, parties, jobs=jobs, progress=progress,
                               attribution_model=attribution_model)
@@ -93,6 +97,8 @@ def run_corpus_report(
                       kind="annotations" if kind == "annotations" else "corpus",
                       attribution_model=manifest_model)
     prov["annotations"] = counts
+    if detected is not None:
+        prov["parties"]["detected"] = True
     params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "",
               "output_dir": str(out_dir), "annotations_path": str(annotations), "group_by": group_by,
               "reports_dir": str(out_dir.parent)}
@@ -102,3 +108,16 @@ def run_corpus_report(
     fail_on_error(results, out_dir, parts)
     headline = f"Corpus comparison: {counts.get('annotated', 0):,} articles by {group_by}"
     return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, jobs)
+
+
+def _propose(input_path: Path, out_dir: Path) -> Path | None:
+    """Detect the parties of a corpus into ``OUT/parties.yml``; None when none was found."""
+    from presslens import __version__
+    from presslens.framing.proposal import corpus_sample, write_proposal
+    from presslens.report.report_set import check_proposal_target, stamp_proposal
+
+    target = check_proposal_target(out_dir)
+    docs, source = corpus_sample([input_path])
+    proposed = write_proposal(docs, target, __version__, source)
+    stamp_proposal(target)
+    return target if proposed else None

@@ -35,6 +35,13 @@ _STYLE = """
 .pl-card .pl-value{font-size:1.6em;font-weight:bold;color:#223}
 .pl-card .pl-name{font-size:.85em;color:#445}
 .pl-card .pl-note{font-size:.75em;color:#778}
+.pl-details{margin:.5em 0;border:1px solid #dde;border-radius:6px;padding:.3em .8em;background:#fafbfd}
+.pl-details summary{cursor:pointer;font-weight:600;font-family:sans-serif;padding:.2em 0}
+.pl-details-body{overflow-x:auto;padding:.3em 0}
+.pl-scroll{overflow-x:auto;max-width:100%;margin:.4em 0}
+.pl-scroll table{border-collapse:separate;border-spacing:0}
+.pl-scroll th:first-child,.pl-scroll td:first-child{position:sticky;left:0;background:#fff;z-index:1;min-width:14em}
+.pl-notice{border-left:4px solid #d9a400;background:#fff8e0;padding:.6em 1em;margin:.6em 0;font-family:sans-serif;border-radius:4px}
 </style>
 """
 
@@ -143,6 +150,34 @@ def headline(cards: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     return [[str(c["name"]), str(c["value"])] for c in cards]
 
 
+def details(summary: str, *parts: Any) -> str:
+    """Evidence folded under a one-line summary (HTML ``<details>``), opened with a click.
+
+    ``parts`` are HTML strings or pandas Stylers (:func:`table`).
+
+    >>> details("Frames per sentence", "<p>x</p>").startswith('<details class="pl-details">')
+    True
+    """
+    body = "".join(p if isinstance(p, str) else p.to_html() for p in parts)
+    return (f'<details class="pl-details"><summary>{escape(summary)}</summary>'
+            f'<div class="pl-details-body">{body}</div></details>')
+
+
+def scroll_table(table_or_html: Any) -> str:
+    """A table that may be wider than the page: it scrolls sideways inside the page, its first column fixed.
+
+    >>> scroll_table("<table></table>").startswith("<style>") and 'class="pl-scroll"' in scroll_table("")
+    True
+    """
+    body = table_or_html if isinstance(table_or_html, str) else table_or_html.to_html()
+    return _STYLE.strip() + f'<div class="pl-scroll">{body}</div>'
+
+
+def notice(html_text: str) -> str:
+    """A boxed note at the top of a report (``html_text`` is trusted HTML written by presslens)."""
+    return f'<div class="pl-notice" role="note">{html_text}</div>'
+
+
 def excerpt(text: str, limit: int = 160) -> str:
     """Shorten text for tables, marking the cut."""
     text = " ".join(text.split())
@@ -205,14 +240,17 @@ def party_colours(party_ids: Sequence[str]) -> dict[str, str]:
 def party_highlights(doc: Document, labels: Mapping[str, str]) -> str:
     """The article with each party's mentions in the party's colour; tooltips give role, verb and tone.
 
-    The underline marks the role: solid = agent, dashed = patient, none = other.
+    Mentions outside the body (the headline) are shown but say that no figure counts them.
     """
     colours = party_colours(list(labels))
     spans: list[HighlightSpan] = []
+    sentence_label = doc.layer("sentence")["label"].tolist()
     for row in doc.layer("mention").to_dict("records"):
         verb = f", verb: {row['verb']}" if isinstance(row.get("verb"), str) else ""
         tone = f", tone: {row['tone']}" if isinstance(row.get("tone"), str) else ""
-        tip = f"{labels.get(row['label'], row['label'])}: {row['role']}{verb}{tone}"
+        where = sentence_label[int(row["sentence"])] if "sentence" in row else "body"
+        counted = "" if where == "body" else f" ({where}: in no figure)"
+        tip = f"{labels.get(row['label'], row['label'])}: {row['role']}{verb}{tone}{counted}"
         spans.append((int(row["start"]), int(row["end"]), row["label"], tip))
     return highlight_spans(doc, spans, colours, dict(labels))
 

@@ -31,6 +31,7 @@ table.parties th,table.parties td{border-bottom:1px solid #dde;padding:.35em .8e
 table.parties th:first-child,table.parties td:first-child{text-align:left}
 table.parties thead th{background:#eef0f7;font-weight:600;vertical-align:bottom}
 .note{color:#667;font-size:.85em;max-width:60em}
+.notice{border-left:4px solid #d9a400;background:#fff8e0;padding:.6em 1em;border-radius:4px;max-width:60em}
 footer{margin-top:2em;border-top:1px solid #dde;padding-top:.6em;color:#556;font-size:.85em}
 footer table{border-collapse:collapse} footer td{padding:.1em .8em .1em 0;vertical-align:top}
 footer code{font-size:.95em}
@@ -60,11 +61,13 @@ def index_html(results: Sequence[NotebookResult], metrics: Mapping[str, Any], he
     facts = [str(figs["facts"]) for r in results if (figs := figures.get(r.name, {})).get("facts")]
     name = metrics["provenance"]["input"]["name"]
     party_table = _party_table(figures, parties)
+    notice = _parties_notice(metrics["provenance"], name)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>presslens: {escape(name)}</title><style>{_INDEX_CSS}</style></head><body>
 <header><p class="kicker">presslens report · <code>{escape(name)}</code>{' · ' + escape(facts[0]) if facts else ''}</p>
 <h1>{escape(headline)}</h1></header>
+{notice}
 <h2>At a glance</h2>
 <div class="overview">{''.join(sections)}</div>
 {party_table}
@@ -74,6 +77,20 @@ Every figure is also in <a href="metrics.json">metrics.json</a>.</p>
 {provenance_html(metrics["provenance"], when)}
 </body></html>
 """
+
+
+def _parties_notice(prov: Mapping[str, Any], input_name: str) -> str:
+    """Said first when presslens chose the parties itself: that it did, and how to give a file instead."""
+    from html import escape
+
+    par = prov.get("parties") or {}
+    if not par.get("detected"):
+        return ""
+    return (f'<p class="notice"><b>Parties detected, not chosen.</b> No parties file was given, so presslens '
+            f'found the parties itself and wrote them to <a href="{escape(str(par.get("name")))}">'
+            f'<code>{escape(str(par.get("name")))}</code></a> in this folder. Check them, edit the file, and run '
+            f'<code>presslens report {escape(input_name)} --parties {escape(str(par.get("name")))}</code> '
+            "to give your own (how to write one: <code>docs/parties.md</code>).</p>")
 
 
 def _overview_items(name: str, figs: Mapping[str, Any]) -> list[tuple[str, str]]:

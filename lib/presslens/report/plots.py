@@ -266,7 +266,13 @@ def stacked_shares(table, index: str, columns: list[str], title: str, colours: M
 def heatmap(table, title: str, fmt: str = "{:.0%}", cmap: str = "Blues", vmax: float | None = 1.0) -> Chart:
     """A labelled grid of a wide table (rows x columns), each cell's value written in it; NaN left blank.
 
-    ``cmap`` is ``"Blues"`` (the only ramp used); ``vmax=None`` scales to the largest value.
+    ``cmap`` is ``"Blues"`` (the only ramp used); ``vmax=None`` scales to the largest value. No label
+    reaches past the drawing's edge:
+
+    >>> import pandas as pd
+    >>> chart = heatmap(pd.DataFrame([[0.5]], index=["a"], columns=["a very long column label indeed"]), "t")
+    >>> float(chart.svg.split('width="')[1].split('"')[0]) > 16 + 34 + 0.82 * text_width("a very long column label indeed", 11)
+    True
     """
     rows = [str(i) for i in table.index]
     cols = [str(c) for c in table.columns]
@@ -280,7 +286,10 @@ def heatmap(table, title: str, fmt: str = "{:.0%}", cmap: str = "Blues", vmax: f
     cell_w = max(min(avail / max(len(cols), 1), 90), 34)
     cell_h = 28
     y0 = 34 + head
-    width = max(left + cell_w * len(cols) + 20, 320)
+    # Column labels run up and to the right at 35 degrees: the drawing is as
+    # wide as the last one reaches (cos 35 = 0.82), so that none is cut off.
+    reach = max([left + j * cell_w + cell_w / 2 + 0.82 * text_width(c, 11) + 8 for j, c in enumerate(cols)] or [0])
+    width = max(left + cell_w * len(cols) + 20, reach, 320)
     height = y0 + cell_h * max(len(rows), 1) + 40
     body = []
     for j, c in enumerate(cols):

@@ -67,7 +67,10 @@ def provenance_html(prov: Mapping[str, Any], when: str = "", seconds: float | No
     rows = [("presslens", escape(str(prov.get("presslens")))),
             (escape(str(inp.get("kind") or "article")),
              f"<code>{escape(str(inp.get('name')))}</code> SHA-256 <code>{escape(str(inp.get('sha256')))}</code>")]
-    if par:
+    if par.get("detected"):
+        rows.append(("parties", f"<code>{escape(str(par.get('name')))}</code> in this folder, detected by presslens "
+                                "from the text (no parties file was given)"))
+    elif par:
         rows.append(("parties", f"<code>{escape(str(par.get('name')))}</code> SHA-256 <code>{escape(str(par.get('sha256')))}</code>"))
     rows.append(("parameters", escape(", ".join(f"{k}={v}" for k, v in (prov.get("parameters") or {}).items()))))
     rows.append(("software", escape(f"Python {prov.get('python')}; " + ", ".join(

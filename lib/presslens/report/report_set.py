@@ -102,6 +102,37 @@ def write_report_set(out_dir: Path, results: Sequence[NotebookResult], prov: Map
     return metrics
 
 
+def check_proposal_target(out_dir: Path) -> Path:
+    """Where detected parties go: ``OUT/parties.yml``, unless the researcher has edited that file.
+
+    A file presslens wrote has its hash in ``OUT/logs/parties.yml.sha256``
+    (:func:`stamp_proposal`); any other is the researcher's, given back with
+    ``--parties``, and never written over.
+    """
+    from presslens.resources.hashing import file_sha256
+
+    target = out_dir / "parties.yml"
+    if target.exists():
+        stamp = _proposal_stamp(target)
+        if not (stamp.exists() and stamp.read_text(encoding="utf-8").strip() == file_sha256(target)):
+            raise PresslensError(f"{target}: not the parties presslens proposed here (edited?): give it with "
+                                 f"--parties {target}, or delete it to have the parties detected again")
+    return target
+
+
+def stamp_proposal(proposal: Path) -> None:
+    """Record that presslens wrote ``proposal`` as it is now (see :func:`check_proposal_target`)."""
+    from presslens.resources.hashing import file_sha256
+
+    _proposal_stamp(proposal).write_text(file_sha256(proposal) + "\n", encoding="utf-8")
+
+
+def _proposal_stamp(proposal: Path) -> Path:
+    stamp = proposal.parent / "logs" / f"{proposal.name}.sha256"
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    return stamp
+
+
 def fail_on_error(results: Sequence[NotebookResult], out_dir: Path, html_parts: Mapping[str, Path]) -> None:
     """Raise :class:`NotebookFailed` for the first failed notebook, leaving no HTML (a report set is whole or absent)."""
     failed = [r for r in results if r.error]

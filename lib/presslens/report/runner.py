@@ -122,7 +122,7 @@ def _start_kernel(job: Job):
     return km, log
 
 
-def _run_one(job: Job, include_code: bool, bar: dict[str, Any] | bool = False) -> Outcome:
+def _run_one(job: Job, include_code: bool) -> Outcome:
     t0 = time.perf_counter()
     executed = Path(job.executed)
     km, log = _start_kernel(job)
@@ -135,7 +135,7 @@ def _run_one(job: Job, include_code: bool, bar: dict[str, Any] | bool = False) -
             # and with the failing cell's traceback when a cell raises.
             pm.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
-                progress_bar=bar, log_output=False, report_mode=False, request_save_on_cell_execute=False,
+                progress_bar=False, log_output=False, report_mode=False, request_save_on_cell_execute=False,
                 start_timeout=120,
             )
         except PapermillExecutionError as exc:
@@ -173,15 +173,14 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
 
     A failing notebook does not stop the others; its outcome carries the
     error (which cell, which exception) and the executed notebook is kept.
-    With ``progress``, one bar per notebook (cells done) on the terminal.
+    With ``progress``, one bar (notebooks done), and only on a terminal:
+    redirected output gets no bar and so no escape codes.
     """
     parallel = max(1, min(parallel, len(jobs)))
     outcomes: dict[str, Outcome] = {}
-    width = max(len(job.name) for job in jobs) if jobs else 0
-    bars = [{"desc": job.name.ljust(width), "position": i, "leave": True, "file": sys.stderr, "ascii": None}
-            if progress else False for i, job in enumerate(jobs)]
+    bar = _bar(len(jobs)) if progress else None
     pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook")
-    futures = {pool.submit(_run_one, job, include_code, bar): job for job, bar in zip(jobs, bars)}
+    futures = {pool.submit(_run_one, job, include_code): job for job in jobs}
     try:
         for fut in as_completed(futures):
             job = futures[fut]
@@ -190,6 +189,8 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
             except Exception as exc:  # the kernel did not even start
                 outcome = Outcome(job.name, Path(job.executed), 0.0, f"{type(exc).__name__}: {exc}")
             outcomes[job.name] = outcome
+            if bar is not None:
+                bar.update(1)
             if on_done:
                 on_done(outcome)
     except BaseException:
@@ -203,7 +204,18 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
         raise
     finally:
         pool.shutdown(wait=True)
+        if bar is not None:
+            bar.close()
     return [outcomes[job.name] for job in jobs]
+
+
+def _bar(total: int):
+    """The one progress bar of a report run, on the terminal only (None when stderr is not one)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="running the report notebooks", unit="notebook", file=sys.stderr, leave=False)
 
 
 def to_html(executed: str | os.PathLike[str], include_code: bool = False,

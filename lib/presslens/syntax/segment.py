@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -279,3 +280,47 @@ def iter_sentences(doc: Document, labels: Iterable[str] = ("body",)) -> Iterator
     for s, e, label in table[["start", "end", "label"]].itertuples(index=False):
         if label in wanted:
             yield int(s), int(e), label
+
+
+@dataclass(frozen=True)
+class BodyCounts:
+    """What every figure counts in: the words and sentences of the body (headline and boilerplate left out)."""
+
+    words: int
+    sentences: int
+    headline: int  # headline sentences (0 or 1), not counted
+    boilerplate: int  # boilerplate sentences, not counted
+
+    def describe(self) -> str:
+        """The one line every page and the command line print.
+
+        >>> BodyCounts(378, 15, 1, 3).describe()
+        '378 words in 15 body sentences (headline and 3 boilerplate lines not counted)'
+        """
+        left = [part for part, n in (("headline", self.headline), (f"{self.boilerplate} boilerplate "
+                                                                   f"line{'s' * (self.boilerplate != 1)}",
+                                                                   self.boilerplate)) if n]
+        out = f"{self.words:,} words in {self.sentences:,} body sentence{'s' * (self.sentences != 1)}"
+        return out + (f" ({' and '.join(left)} not counted)" if left else "")
+
+
+def body_counts(doc: Document) -> BodyCounts:
+    """Words (tokens holding a letter or digit) and sentences of the body: the one count of every page.
+
+    >>> doc = segment(Document("d", "Talks resume\\n\\nSources said talks would resume. They added more."))
+    >>> body_counts(doc)
+    BodyCounts(words=8, sentences=2, headline=1, boilerplate=0)
+    """
+    sents = doc.layer("sentence")
+    labels = sents["label"].tolist()
+    starts, ends = sents["start"].to_numpy(), sents["end"].to_numpy()
+    t_start = doc.layer("token")["start"].to_numpy()
+    t_end = doc.layer("token")["end"].to_numpy()
+    count = word_char_counts(doc.text)
+    is_word_token = count[t_end] > count[t_start]
+    words = 0
+    for i, lab in enumerate(labels):
+        if lab == "body":
+            a, b = np.searchsorted(t_start, [starts[i], ends[i]], "left")
+            words += int(is_word_token[a:b].sum())
+    return BodyCounts(words, labels.count("body"), labels.count("headline"), labels.count("boilerplate"))
