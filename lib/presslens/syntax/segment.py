@@ -9,7 +9,6 @@ tokenising (curly quotes become straight ones, one character for one), so
 offsets always index the raw text.
 
 >>> from presslens.document.spans import Document
-from presslens.syntax.furniture import BoilerplateMatcher, line_labels
 >>> doc = segment(Document("d", "Talks resume\\n\\nSources said talks would resume. They added more."))
 >>> doc.layer("sentence")[["start", "end", "label"]].values.tolist()
 [[0, 12, 'headline'], [14, 46, 'body'], [47, 63, 'body']]
