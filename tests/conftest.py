@@ -49,13 +49,9 @@ def report_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def story_dir(tmp_path_factory):
-    """`presslens compare` on the six invented Oslo articles (data/validation/story), written once per test run."""
-    from presslens.report.story_report import run_story_report
-
-    story = ROOT / "data" / "validation" / "story" / "oslo-dam-talks"
-    out = tmp_path_factory.mktemp("story")
-    run_story_report([story / "articles.jsonl"], out, story / "parties.yml", progress=False)
-    return out
+    """The README's `presslens compare` command on the six invented Oslo articles (data/validation/story),
+    written once per test run."""
+    return _readme_report(tmp_path_factory, lambda a: True, command="compare")[0]
 
 
 def readme_commands() -> list[list[str]]:
@@ -82,8 +78,8 @@ def run_readme_command(argv: list[str], cwd: Path):
                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env, cwd=cwd)
 
 
-def _readme_report(tmp_path_factory, wanted) -> tuple[Path, str]:
-    argv = next(a for a in readme_commands() if a[:2] == [".venv/bin/presslens", "report"] and wanted(a))
+def _readme_report(tmp_path_factory, wanted, command: str = "report") -> tuple[Path, str]:
+    argv = next(a for a in readme_commands() if a[:2] == [".venv/bin/presslens", command] and wanted(a))
     cwd = tmp_path_factory.mktemp("readme")
     done = run_readme_command(argv, cwd)
     assert done.returncode == 0, done.stdout[-3000:]
