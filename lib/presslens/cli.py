@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+import threading
+import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -103,9 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from presslens.document.outputs import EXPORT_SUFFIXES, write_annotations
-    from presslens.document.inputs import read_documents
-    from presslens.pipeline import annotate_documents
+    from presslens.document.outputs import EXPORT_SUFFIXES, check_output_file, write_jsonl
+    from presslens.document.inputs import iter_documents
 
     out = Path(args.out)
     if out.suffix.lower() not in EXPORT_SUFFIXES:
@@ -121,30 +125,50 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             print(run.summary())
         return 0
     from presslens.framing.parties import load_parties
+    from presslens.pipeline import annotate_stream
 
+    check_output_file(out)  # a folder, a read-only place: said now, not after the work
     parties = load_parties(args.parties)
-    docs = read_documents(args.inputs)
-    docs = annotate_documents(docs, parties, progress=not args.quiet, attribution_model=args.attribution_model)
-    write_annotations(docs, out)
+    _warn(parties)
+    # A first pass checks every document (and counts them) keeping only ids,
+    # so that a bad document fails before any work; the second annotates and
+    # writes a batch at a time, so memory holds a batch, not the corpus.
+    total = sum(1 for _ in iter_documents(args.inputs))
+    counts: Counter = Counter()
+
+    def counted(docs):
+        for doc in docs:
+            counts.update(document_counts(doc))
+            yield doc
+
+    write_jsonl(counted(annotate_stream(iter_documents(args.inputs), parties, total, progress=not args.quiet,
+                                        attribution_model=args.attribution_model)), out)
     if not args.quiet:
-        print(summary_line(docs, out))
+        print(summary_line(counts, out))
     return 0
 
 
-def summary_line(docs, out: Path) -> str:
-    """A short, human summary of what was annotated."""
+def document_counts(doc) -> dict[str, int]:
+    """What :func:`summary_line` reports of one annotated document."""
     from presslens.syntax.segment import is_word
 
-    n_sent = n_body = n_words = 0
-    for d in docs:
-        sents = d.layer("sentence")
-        n_sent += len(sents)
-        n_body += int((sents["label"] != "boilerplate").sum())
-        n_words += sum(is_word(t) for t in d.texts("token"))
+    sents = doc.layer("sentence")
+    return {"documents": 1, "sentences": len(sents), "body": int((sents["label"] != "boilerplate").sum()),
+            "words": sum(is_word(t) for t in doc.texts("token"))}
+
+
+def summary_line(counts, out: Path) -> str:
+    """A short, human summary of what was annotated (``counts``: :func:`document_counts` summed)."""
     return (
-        f"annotated {len(docs)} document(s): {n_words:,} words, {n_body:,} content sentences "
-        f"({n_sent - n_body} boilerplate) -> {out}"
+        f"annotated {counts['documents']} document(s): {counts['words']:,} words, {counts['body']:,} content sentences "
+        f"({counts['sentences'] - counts['body']} boilerplate) -> {out}"
     )
+
+
+def _warn(parties) -> None:
+    """Print what a configuration file holds that is legal but probably not meant (one line each)."""
+    for message in getattr(parties, "warnings", None) or []:
+        print(f"presslens: warning: {message}", file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -210,15 +234,79 @@ def cmd_export_coding(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = _catch_signals()
     try:
         return args.func(args)
     except PresslensError as exc:
         print(f"presslens: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        _interrupted()
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        # An output the system refused mid-run (disk full, a folder gone): one line, no traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"presslens: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        _restore_signals(previous)
+
+
+EXIT_INTERRUPTED = 130
+#: Seconds the clean-up after an interrupt may take before the process exits regardless.
+CLEANUP_SECONDS = 8.0
+_said_interrupted = threading.Event()
+_signalled = threading.Event()
+
+
+def _catch_signals() -> dict[int, object]:
+    """Ctrl-C and SIGTERM stop the command the same way: a KeyboardInterrupt, once.
+
+    Later signals are ignored so that the clean-up (killing kernels and
+    child processes, removing temporary files) is not cut short; a watchdog
+    ends the process should the clean-up itself hang.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    _said_interrupted.clear()
+    _signalled.clear()
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # a background job started to ignore it stays so
+            previous[sig] = signal.signal(sig, _on_signal)
+    return previous
+
+
+def _restore_signals(previous: dict[int, object]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _signalled.set()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    threading.Thread(target=_watchdog, name="presslens-interrupt-watchdog", daemon=True).start()
+    raise KeyboardInterrupt
+
+
+def _watchdog() -> None:
+    time.sleep(CLEANUP_SECONDS)
+    _interrupted(force=True)
+
+
+def _interrupted(force: bool = False) -> None:
+    """Say so (once) and, after a signal, leave at once.
+
+    The clean-up has run by then (kernels, child processes and temporary
+    files are gone); what is left are threads waiting on kernels that no
+    longer exist and libraries' exit handlers (Dask's closes clusters
+    again), which would only delay the exit or print tracebacks.
+    """
+    if not _said_interrupted.is_set():
+        _said_interrupted.set()
         print("presslens: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.stderr.flush()
+    sys.stdout.flush()
+    if force or _signalled.is_set():
+        os._exit(EXIT_INTERRUPTED)

@@ -544,7 +544,7 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
                 pooled_gold[layer] += [(s + shift, e + shift, lab) for s, e, lab in gold[layer]]
             shift += len(text) + 1
     if not codings:
-        raise FileNotFoundError(f"{folder}: no text/*.txt with attributions/*.ann found")
+        raise InputError(folder, "no text/*.txt with attributions/*.ann found")
     tables = {name: pd.concat(ts, ignore_index=True) for name, ts in codings.items()}
     return {"scores": span_scores(pooled_pred, pooled_gold),
             "confusion": confusion_tables(pooled_pred, pooled_gold),

@@ -60,9 +60,7 @@ def run(paths: Sequence[str | os.PathLike[str]], parser: DependencyParser | None
     parser = parser or default_parser()
     trees = []
     for path in paths:
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"{path}: no such file")
-        trees.extend(read_conllu_trees(path))
+        trees.extend(read_conllu_trees(path))  # a missing, binary or malformed file: InputError
     if max_sentences is not None:
         trees = trees[:max_sentences]
     words = [w for w, *_ in trees]

@@ -26,13 +26,22 @@ from presslens.attribution.registry import DEFAULT_MODEL
 from presslens.errors import InputError, PresslensError
 from presslens.resources.files import NOTEBOOK_DIR
 from presslens.report.markers import error_marker, pending_marker
-from presslens.report.runner import Job, Outcome, run_notebooks, to_html, warm_up  # noqa: F401 - to_html is part of the API
+from presslens.document.outputs import check_output_dir, folder_lock
+from presslens.report.runner import Job, Outcome, run_notebooks, stop_all_kernels, to_html, warm_up  # noqa: F401 - to_html is part of the API
 from presslens.report.provenance import provenance, provenance_html
-from presslens.report.report_set import _discard_html, clear_outputs, default_jobs, discover_notebooks, fail_on_error, notebook_jobs, write_report_set
+from presslens.report.report_set import (_discard_html, clear_outputs, default_jobs, discover_notebooks, fail_on_error,
+                                         notebook_jobs, remove_temporaries, write_report_set)
 
 def _annotate_to(docs: list, config: Any, path: str, attribution_model: str) -> None:
     """Annotate and write the annotations file the notebooks wait for (runs in a child process)."""
     import gc
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the parent
+    # decides (it kills this child), so no traceback is printed here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
     from presslens.document.outputs import write_jsonl
     from presslens.pipeline import annotate_documents
@@ -61,13 +70,31 @@ def _start_annotation(docs: list, config: Any, path: Path, attribution_model: st
     """
     import multiprocessing
 
+    import signal
+
     Path(pending_marker(path)).touch()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     proc = multiprocessing.get_context(method).Process(target=_annotate_to,
                                                        args=(docs, config, str(path), attribution_model),
                                                        name="presslens-annotate", daemon=True)
-    proc.start()
+    # Signals wait until the child has set its own handlers (it unblocks them).
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        proc.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return proc
+
+
+def _stop_annotation(proc, path: Path) -> None:
+    """Kill the annotating child and remove what it leaves: its markers and a half-written file."""
+    if proc.is_alive():
+        proc.kill()
+    proc.join(timeout=5)
+    for marker in (pending_marker(path), error_marker(path)):
+        Path(marker).unlink(missing_ok=True)
+    for part in path.parent.glob(f".{path.name}.*.part"):
+        part.unlink(missing_ok=True)
 
 
 def _finish_annotation(proc, path: Path) -> None:
@@ -116,42 +143,51 @@ def run_report(
         raise PresslensError(f"{NOTEBOOK_DIR}: no report notebooks found")
     jobs = jobs or default_jobs(len(notebooks))
 
+    check_output_dir(out_dir)  # a read-only place or a file in the way: said before any work
+    with folder_lock(out_dir):
+        return _run_locked(input_path, out_dir, parties, config, docs, notebooks, include_code, jobs, progress,
+                           attribution_model, started, t0)
+
+
+def _run_locked(input_path: Path, out_dir: Path, parties: Path | None, config: Any, docs: list,
+                notebooks: list[Path], include_code: bool, jobs: int, progress: bool, attribution_model: str,
+                started: float, t0: float) -> dict[str, Any]:
     annotations = out_dir / "annotations.jsonl"
-    clear_outputs(out_dir, [annotations, Path(error_marker(annotations))])
+    clear_outputs(out_dir, [annotations, Path(error_marker(annotations))], notebooks)
     # The kernels start while the article is annotated, once for all of
     # them; they wait for the file (see presslens.wait_for_annotations).
     annotator = _start_annotation(docs, config, annotations, attribution_model)
-    warm_up()  # papermill and nbconvert import in a thread while the kernels start
-
-    prov = provenance(input_path, parties, {"input_path": input_path.name,
-                                            "parties_path": parties.name if parties else None,
-                                            "include_code": include_code}, attribution_model=attribution_model)
-    params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "", "output_dir": str(out_dir),
-              "annotations_path": str(annotations), "attribution_model": attribution_model}
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
-    jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
-                                                  input_path.name)
     try:
+        warm_up()  # papermill and nbconvert import in a thread while the kernels start
+
+        prov = provenance(input_path, parties, {"input_path": input_path.name,
+                                                "parties_path": parties.name if parties else None,
+                                                "include_code": include_code}, attribution_model=attribution_model)
+        params = {"input_path": str(input_path), "parties_path": str(parties) if parties else "",
+                  "output_dir": str(out_dir), "annotations_path": str(annotations),
+                  "attribution_model": attribution_model}
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+        jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
+                                                      input_path.name)
         results = run_notebooks(jobs_list, jobs, include_code, progress=progress)
+        if any(r.error for r in results) and not Path(error_marker(annotations)).exists():
+            # A notebook failed on its own: its error is the news, not a
+            # half-done annotation (which then is not needed).
+            _stop_annotation(annotator, annotations)
+            fail_on_error(results, out_dir, html_parts)
+        try:
+            _finish_annotation(annotator, annotations)
+        except PresslensError:
+            _discard_html(out_dir, html_parts.values())
+            raise
+        return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
+                                started, t0, jobs, config)
     except BaseException:
-        annotator.terminate()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
+        # Interrupted or failed: no child, kernel or temporary file outlives the run.
+        stop_all_kernels()
+        _stop_annotation(annotator, annotations)
+        remove_temporaries(out_dir)
         raise
-    if any(r.error for r in results) and not Path(error_marker(annotations)).exists():
-        # A notebook failed on its own: its error is the news, not a
-        # half-done annotation (which then is not needed).
-        annotator.terminate()
-        annotator.join()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
-        fail_on_error(results, out_dir, html_parts)
-    try:
-        _finish_annotation(annotator, annotations)
-    except PresslensError:
-        _discard_html(out_dir, html_parts.values())
-        raise
-
-    return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
-                            started, t0, jobs, config)
 
 
 def article_headline(annotations: Path) -> str:

@@ -102,17 +102,39 @@ def fail_on_error(results: Sequence[NotebookResult], out_dir: Path, html_parts: 
         raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
 
 
-def clear_outputs(out_dir: Path, extra: Sequence[Path] = ()) -> None:
-    """Make the folder ready for a new set: a ``logs`` folder, and no figures or pages of an earlier run."""
+def clear_outputs(out_dir: Path, extra: Sequence[Path] = (), notebooks: Sequence[Path] = ()) -> None:
+    """Make the folder ready for a new set: a ``logs`` folder, and no figures, pages or executed notebooks
+    of an earlier run.
+
+    Only what a report set writes is removed (its pages by name, not every
+    ``*.html``): the folder may hold the researcher's own files.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "logs").mkdir(exist_ok=True)
-    for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html"),
+    names = {nb.stem for nb in notebooks}
+    for stale in [*out_dir.glob("metrics/*.json"), *_set_pages(out_dir, names), *(out_dir / f"{n}.ipynb" for n in names),
                   out_dir / "metrics.json", out_dir / "run.json", *extra]:
         stale.unlink(missing_ok=True)
+    remove_temporaries(out_dir)
+
+
+def _set_pages(out_dir: Path, names) -> list[Path]:
+    return [out_dir / "index.html", *(out_dir / f"{n}.html" for n in names)]
+
+
+def remove_temporaries(out_dir: Path) -> None:
+    """Remove the hidden ``.part`` files and annotation markers a run writes before its outputs."""
+    from presslens.report.markers import error_marker, pending_marker
+
+    for part in [*out_dir.glob(".*.part"), *out_dir.glob("metrics/.*.part")]:
+        part.unlink(missing_ok=True)
+    for marker in (pending_marker(out_dir / "annotations.jsonl"), error_marker(out_dir / "annotations.jsonl")):
+        Path(marker).unlink(missing_ok=True)
 
 
 def _discard_html(out_dir: Path, parts) -> None:
-    for f in [*out_dir.glob("*.html"), *parts]:
+    names = {Path(p).name.removeprefix(".").removesuffix(".html.part") for p in parts}
+    for f in [*_set_pages(out_dir, names), *parts]:
         Path(f).unlink(missing_ok=True)
 
 

@@ -100,6 +100,12 @@ def warm_up() -> None:
 
 _kernels: set[Any] = set()  # running kernel managers, killed on interrupt
 _kernels_lock = threading.Lock()
+#: Set when the run is interrupted: no kernel starts any more, and one starting is killed at once.
+_stopping = threading.Event()
+
+
+class Interrupted(Exception):
+    """A notebook thread found the run interrupted (its kernel was killed or never started)."""
 
 
 def _start_kernel(job: Job):
@@ -117,8 +123,20 @@ def _start_kernel(job: Job):
     env = {**os.environ, **KERNEL_ENV}
     cwd = str(job.cwd or Path(job.notebook).resolve().parent)
     with _kernels_lock:
+        if _stopping.is_set():
+            log.close()
+            raise Interrupted("interrupted before the kernel started")
         _kernels.add(km)
-    km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
+    try:
+        km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
+    except BaseException:
+        log.close()
+        _stop_kernel(km)
+        raise
+    if _stopping.is_set():  # interrupted while it started: the killer may have missed it
+        log.close()
+        _stop_kernel(km)
+        raise Interrupted("interrupted while the kernel started")
     return km, log
 
 
@@ -147,6 +165,8 @@ def _run_one(job: Job, include_code: bool, bar: dict[str, Any] | bool = False) -
         log.close()
     seconds = time.perf_counter() - t0
     html = None
+    if _stopping.is_set():
+        raise Interrupted(job.name)
     if error is None and job.html:
         html = Path(job.html)
         html.write_text(to_html(executed, include_code, {**job.html_resources, "seconds": round(seconds, 1)}),
@@ -167,6 +187,15 @@ def _stop_kernel(km) -> None:
         pass
 
 
+def stop_all_kernels() -> None:
+    """Kill every kernel this process started and keep new ones from starting (an interrupt)."""
+    with _kernels_lock:
+        _stopping.set()
+        running = list(_kernels)
+    for km in running:
+        _stop_kernel(km)
+
+
 def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False,
                   on_done: Callable[[Outcome], None] | None = None, progress: bool = False) -> list[Outcome]:
     """Run ``jobs``, at most ``parallel`` kernels at a time; outcomes in the order of ``jobs``.
@@ -180,8 +209,10 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
     width = max(len(job.name) for job in jobs) if jobs else 0
     bars = [{"desc": job.name.ljust(width), "position": i, "leave": True, "file": sys.stderr, "ascii": None}
             if progress else False for i, job in enumerate(jobs)]
+    _stopping.clear()
     pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook")
     futures = {pool.submit(_run_one, job, include_code, bar): job for job, bar in zip(jobs, bars)}
+    interrupted = False
     try:
         for fut in as_completed(futures):
             job = futures[fut]
@@ -193,16 +224,14 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
             if on_done:
                 on_done(outcome)
     except BaseException:
-        # Interrupted (Ctrl-C): kill every kernel so the threads end at once.
-        for fut in futures:
-            fut.cancel()
-        with _kernels_lock:
-            running = list(_kernels)
-        for km in running:
-            _stop_kernel(km)
+        # Interrupted (Ctrl-C): kill every kernel, and do not wait for the
+        # threads, which may be waiting on a kernel that is gone; they end
+        # on their own and write nothing once the run is stopping.
+        interrupted = True
+        stop_all_kernels()
         raise
     finally:
-        pool.shutdown(wait=True)
+        pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
     return [outcomes[job.name] for job in jobs]
 
 
