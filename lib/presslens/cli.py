@@ -118,6 +118,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         # Corpus mode: a folder of partitioned tables, streamed, resumable.
         from presslens.corpus.annotate import annotate_corpus
 
+        _warn_parties(args.parties)
         run = annotate_corpus(args.inputs, out, args.parties, jobs=args.jobs, scheduler=args.scheduler,
                               partition_size=args.partition_size, restart=args.restart, progress=not args.quiet,
                               attribution_model=args.attribution_model)
@@ -129,7 +130,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     check_output_file(out)  # a folder, a read-only place: said now, not after the work
     parties = load_parties(args.parties)
-    _warn(parties)
+    _warn_parties(parties)
     # A first pass checks every document (and counts them) keeping only ids,
     # so that a bad document fails before any work; the second annotates and
     # writes a batch at a time, so memory holds a batch, not the corpus.
@@ -165,8 +166,12 @@ def summary_line(counts, out: Path) -> str:
     )
 
 
-def _warn(parties) -> None:
-    """Print what a configuration file holds that is legal but probably not meant (one line each)."""
+def _warn_parties(parties) -> None:
+    """Print what a parties file (a path or a loaded one) holds that is legal but probably not meant, a line each."""
+    if isinstance(parties, (str, os.PathLike)):
+        from presslens.framing.parties import load_parties
+
+        parties = load_parties(parties)
     for message in getattr(parties, "warnings", None) or []:
         print(f"presslens: warning: {message}", file=sys.stderr)
 
@@ -181,6 +186,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     # report; --jobs is then the number of annotation workers (Dask).
     from presslens.document.inputs import corpus_input
 
+    _warn_parties(args.parties)
     if Path(args.input).exists() and corpus_input(args.input):
         from presslens.report.corpus_report import run_corpus_report
 
