@@ -46,7 +46,7 @@ measures = sourcing_measures(doc)
 m = measures.set_index("measure")["value"]
 attributions = attributions_table(doc)
 facts = f"{int(m['words'])} words in {int(m['body_sentences'])} body sentences"
-display(Markdown(f"**Article:** `{doc.doc_id}` · {facts} (headline and page boilerplate excluded)"))
+display(Markdown(f"**Article:** {show.code(doc.doc_id)} · {facts} (headline and page boilerplate excluded)"))
 
 # %% [markdown]
 # ## Headline figures

@@ -60,7 +60,7 @@ def value(measure, category=None):
     return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
 
-display(Markdown(f"**Article:** `{doc.doc_id}` · {len(claims)} claims (body sentences), {int(claims['n_words'].sum())} words"))
+display(Markdown(f"**Article:** {show.code(doc.doc_id)} · {len(claims)} claims (body sentences), {int(claims['n_words'].sum())} words"))
 
 # %% [markdown]
 # ## Headline figures

@@ -59,6 +59,7 @@ from presslens.report import compare_plots, plots
 from presslens.report import display as show
 from presslens.corpus.annotate import annotate_corpus
 from presslens.corpus.read import read_measures, read_skipped
+from presslens.document.outputs import write_csv
 from presslens.report.kernel import record_metrics
 
 if not annotations_path:
@@ -70,15 +71,14 @@ Path(output_dir).mkdir(parents=True, exist_ok=True)
 columns = compare.key_measures(measures)
 sizes = compare.group_sizes(measures, group_by, min_group_size)
 display(Markdown(f"**Corpus:** {len(measures)} articles annotated ({len(skipped)} skipped), "
-                 f"{int(measures['words'].sum()):,} words, {len(sizes)} groups by `{group_by}`."))
+                 f"{int(measures['words'].sum()):,} words, {len(sizes)} groups by {show.code(group_by)}."))
 
 # %% [markdown]
 # ## Articles per group
 # Groups marked *small* have fewer than `min_group_size` articles.
 
 # %%
-display(sizes.style.hide(axis="index").apply(
-    lambda r: ["background-color: #fde2e1" if r["small"] else "" for _ in r], axis=1))
+display(show.table(sizes, highlight=sizes["small"]))
 
 # %% [markdown]
 # ## Per-group means with 95% bootstrap confidence intervals
@@ -90,7 +90,7 @@ means = compare.group_means(measures, group_by, columns, n_boot=n_boot, seed=see
 wide = means.assign(cell=means.apply(
     lambda r: "" if r["n"] == 0 else f"{r['mean']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]"
     + (" *" if r["small"] else ""), axis=1)).pivot(index="measure", columns="group", values="cell").loc[columns]
-display(wide.style.set_properties(**{"text-align": "left"}))
+display(show.table(wide, index=True))
 display(Markdown("`*` small group (fewer than %d articles)." % min_group_size))
 
 # %% [markdown]
@@ -110,11 +110,11 @@ for col in columns:
 # %%
 first = columns[0]
 ranked = compare.rank_articles(measures, first, group_by).merge(measures[["doc_id", *columns[1:]]], on="doc_id")
-ranked.to_csv(Path(output_dir) / "ranked_articles.csv", index=False)
+write_csv(ranked, Path(output_dir) / "ranked_articles.csv")
 shown = ranked if len(ranked) <= 2 * top_n else pd.concat([ranked.head(top_n), ranked.tail(top_n)])
 if len(ranked) > 2 * top_n:
     display(Markdown(f"The {top_n} highest and the {top_n} lowest of {len(ranked):,} articles."))
-display(shown.style.hide(axis="index").format(precision=3))
+display(show.table(shown, precision=3))
 
 # %% [markdown]
 # ## Outliers
@@ -125,13 +125,14 @@ display(shown.style.hide(axis="index").format(precision=3))
 
 # %%
 out = compare.outliers(measures, columns, threshold=2.0, by=group_by)
-out.to_csv(Path(output_dir) / "outliers.csv", index=False)
+write_csv(out, Path(output_dir) / "outliers.csv")
 out = out.head(top_n)
 links = compare.report_links(out["doc_id"], reports_dir, relative_to=output_dir)
-out = out.assign(report=[f'<a href="{link}">report</a>' if link else "" for link in links])
+out = out.assign(report=[link or "" for link in links])
 if len(out):
-    display(HTML(out.style.hide(axis="index").format(precision=3).to_html()))
-    display(Markdown(f"{sum(map(bool, links))} of these {len(out)} articles have a single-article report in `{reports_dir}`."))
+    display(show.table(out, precision=3, links={"report": "report"}))
+    display(Markdown(f"{sum(map(bool, links))} of these {len(out)} articles have a single-article report in "
+                     f"{show.code(reports_dir)}."))
 else:
     display(Markdown("No article lies more than two standard deviations from the mean of any measure."))
 
@@ -141,7 +142,7 @@ else:
 # annotator failed), with the reason; they are in no figure above.
 
 # %%
-display(skipped.style.hide(axis="index") if len(skipped) else Markdown("None."))
+display(show.table(skipped) if len(skipped) else Markdown("None."))
 
 # %% [markdown]
 # ## Methods

@@ -240,7 +240,9 @@ def common_words() -> frozenset[str]:
 
 
 def _common_word_warning(alias: str, ignore_case: bool) -> str | None:
-    if alias.lower() not in common_words():
+    word = alias.lower()
+    # Matched case-sensitively, an acronym ("US") is not the word ("us").
+    if word not in common_words() or not (ignore_case or alias in (word, word.capitalize())):
         return None
     how = ", in any case," if ignore_case else (" (at a sentence start too)" if alias[:1].isupper() else "")
     return (f"is a common English word: every {alias!r}{how} in an article counts as a mention of the party; "

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,91 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
     return [outcomes[job.name] for job in jobs]
 
 
+#: Elements that run or load active content: no report output holds one.
+_ACTIVE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "link",
+                "portal", "noscript", "template"}
+#: Attributes holding an address (a ``javascript:`` one runs when followed or loaded).
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping",
+              "lowsrc", "dynsrc", "srcset", "cite", "longdesc", "usemap", "manifest"}
+
+
+class _LiveMarkup(HTMLParser):
+    """Finds markup that could run script in a reader's browser: event handlers, script-like elements,
+    ``javascript:`` addresses, script in style sheets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _ACTIVE_TAGS or (tag == "meta" and any(name == "http-equiv" for name, _ in attrs)):
+            self.found.append(f"<{tag}>")
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            value = value or ""
+            squeezed = "".join(ch for ch in value if ch > " ").lower()
+            if name.startswith("on") or name == "srcdoc":
+                self.found.append(f"{tag} {name}=")
+            elif name in _URL_ATTRS and squeezed.startswith(("javascript:", "vbscript:", "data:text/html")):
+                self.found.append(f"{tag} {name}={squeezed[:20]}")
+            elif name == "style" and ("javascript:" in squeezed or "expression(" in squeezed):
+                self.found.append(f"{tag} style=")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            css = "".join(ch for ch in data if ch > " ").lower()
+            if "<" in css or "javascript:" in css or "expression(" in css:
+                self.found.append("<style> with markup or script")
+
+
+def live_markup(html: str) -> list[str]:
+    """What in ``html`` could run script in a browser (empty when nothing can).
+
+    >>> live_markup('<table><td>&lt;img src=x onerror=alert(1)&gt;</td></table>')
+    []
+    >>> live_markup('<td><img src=x onerror=alert(1)></td><a href=" javascript:alert(2)">x</a>')
+    ['img onerror=', 'a href=javascript:alert(2)']
+    """
+    parser = _LiveMarkup()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+_NEUTRALISED = ("[presslens: this output held markup that could run a script in the reader's browser; "
+                "it is shown as text]\n")
+
+
+def _neutralise(output: dict[str, Any]) -> None:
+    """Show an HTML or Markdown output holding live markup as plain text instead.
+
+    Notebooks escape every input string (presslens.report.display); this is
+    the guard behind them, so that no report page ever runs a script that
+    came from an article, a corpus or a configuration file.
+    """
+    data = output.get("data") or {}
+    # (SVG is embedded as an image, which runs no script.)
+    for mime in ("text/html", "text/markdown"):
+        if mime not in data:
+            continue
+        source = data[mime] if isinstance(data[mime], str) else "".join(data[mime])
+        html = source
+        if mime == "text/markdown":
+            with _import_lock:
+                from nbconvert.filters.markdown_mistune import markdown2html_mistune
+            html = markdown2html_mistune(source)
+        found = live_markup(html)
+        if found:
+            output["data"] = {"text/plain": _NEUTRALISED + source}
+            return
+
+
 def to_html(executed: str | os.PathLike[str], include_code: bool = False,
             resources: Mapping[str, Any] | None = None) -> str:
     """Render an executed notebook as offline HTML: no CDN scripts, no stderr, code hidden by default."""
@@ -247,6 +333,8 @@ def to_html(executed: str | os.PathLike[str], include_code: bool = False,
         if cell.cell_type == "code":
             # stderr carries warnings and log noise, never report content.
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for output in cell.outputs:
+                _neutralise(output)
     title = (resources or {}).get("title")
     if title:
         nb.metadata["title"] = title
