@@ -77,10 +77,13 @@ def one_run(kind: str, delay: float, sig: signal.Signals, root: Path) -> tuple[b
     time.sleep(delay)
     finished_early = proc.poll() is not None
     sent = time.monotonic()
-    if sig == signal.SIGINT:
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group
-    else:
-        proc.send_signal(signal.SIGTERM)
+    try:
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group
+        else:
+            proc.send_signal(signal.SIGTERM)
+    except ProcessLookupError:  # it finished meanwhile
+        finished_early = True
     try:
         out, err = proc.communicate(timeout=10)
         seconds = time.monotonic() - sent

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from presslens.errors import InputError
 from presslens.evaluate import match_spans, overlaps, prf
 
 SpanL = tuple[int, int, Any]
@@ -466,6 +467,7 @@ def brat_sentence_agreement(folder: str | Path, max_texts: int | None = None) ->
 
     >>> brat_sentence_agreement("../shared/data/polnear/dev")["tool_vs_gold"]  # doctest: +SKIP
     """
+    from presslens.document.inputs import read_text_file
     from presslens.pipeline import annotate
     from presslens.document.spans import Document
     from presslens.evaluate.attribution import annotations_by_text
@@ -505,6 +507,26 @@ def brat_sentence_agreement(folder: str | Path, max_texts: int | None = None) ->
     return result
 
 
+#: The map from document id to exported files that ``export-coding`` writes beside them.
+ID_MAP = "ids.json"
+
+
+def exported_ids(folder: str | Path) -> dict[str, str]:
+    """File stem -> document id of an ``export-coding`` folder (``ids.json``); empty for other BRAT folders.
+
+    File names are made safe for any id (``a/b`` and ``a_b`` get different
+    files), so the id is read from the map, not from the file name.
+    """
+    path = Path(folder) / ID_MAP
+    if not path.is_file():
+        return {}
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["files"]
+        return {Path(e["text"]).stem: str(e["doc_id"]) for e in entries}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(path, f"not the id map export-coding writes ({type(exc).__name__})") from None
+
+
 def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFrame]:
     """Score the tool against a coded BRAT folder (an ``export_coding`` folder after coding).
 
@@ -517,6 +539,7 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
 
     >>> brat_coding_report("coding/")["scores"]  # doctest: +SKIP
     """
+    from presslens.document.inputs import read_text_file
     from presslens.pipeline import annotate
     from presslens.document.spans import Document
     from presslens.evaluate.attribution import annotations_by_text
@@ -526,17 +549,19 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
     codings: dict[str, list[pd.DataFrame]] = {}
     errors = []
     shift = 0
+    ids = exported_ids(folder)
     for txt, coders in sorted(annotations_by_text(folder).items()):
-        text = txt.read_text(encoding="utf-8")
-        doc = annotate(Document(txt.stem, text), parties)
+        text = read_text_file(txt, what="text file")
+        doc_id = ids.get(txt.stem, txt.stem)
+        doc = annotate(Document(doc_id, text), parties)
         sents = [(int(s), int(e)) for s, e, lab in doc.layer("sentence")[["start", "end", "label"]].itertuples(index=False)
                  if lab != "boilerplate"]
         pred = tool_spans(doc)
-        codings.setdefault("tool", []).append(sentence_coding(pred, sents).assign(doc_id=txt.stem))
+        codings.setdefault("tool", []).append(sentence_coding(pred, sents).assign(doc_id=doc_id))
         for name, ann in coders.items():
-            gold = standoff_spans(ann.read_text(encoding="utf-8"), text)
-            codings.setdefault(name, []).append(sentence_coding(gold, sents).assign(doc_id=txt.stem))
-            errors.append(error_table(text, sents, pred, gold, txt.stem).assign(coder=name))
+            gold = standoff_spans(read_text_file(ann, what="BRAT .ann file"), text)
+            codings.setdefault(name, []).append(sentence_coding(gold, sents).assign(doc_id=doc_id))
+            errors.append(error_table(text, sents, pred, gold, doc_id).assign(coder=name))
             # Pool texts by shifting offsets past each other, so spans of
             # different texts never match.
             for layer in LAYERS:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from presslens.document.outputs import write_csv
 from presslens.errors import InputError, PresslensError
-from presslens.evaluate.agreement import mention_span, sentence_coding, tool_spans
+from presslens.evaluate.agreement import ID_MAP, mention_span, sentence_coding, tool_spans
 from presslens.document.spans import Document
 
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")
@@ -144,8 +144,6 @@ def export_names(doc_ids: Sequence[str]) -> dict[str, str]:
 
 #: Names Windows refuses for a file, whatever the extension.
 _RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-#: The map from document id to exported files, beside them.
-ID_MAP = "ids.json"
 
 
 def sample_ids(ids: Sequence[str], sample: int, seed: int) -> list[str]:

@@ -131,6 +131,7 @@ def run_report(
     input_path = Path(input_path).resolve()
     out_dir = Path(out_dir).resolve()
     parties = Path(parties_path).resolve() if parties_path else None
+    check_output_dir(out_dir)  # a read-only place or a file in the way: said before anything else
     # Bad input fails here, before any kernel starts, with annotate's errors
     # (and in annotate's order: the parties file, then the input).
     config = load_parties(parties)
@@ -143,7 +144,6 @@ def run_report(
         raise PresslensError(f"{NOTEBOOK_DIR}: no report notebooks found")
     jobs = jobs or default_jobs(len(notebooks))
 
-    check_output_dir(out_dir)  # a read-only place or a file in the way: said before any work
     with folder_lock(out_dir):
         return _run_locked(input_path, out_dir, parties, config, docs, notebooks, include_code, jobs, progress,
                            attribution_model, started, t0)

@@ -58,6 +58,7 @@ def run_corpus_report(
     input_path = Path(input_path).resolve()
     out_dir = Path(out_dir).resolve()
     parties = Path(parties_path).resolve() if parties_path else None
+    check_output_dir(out_dir)  # a read-only place or a file in the way: said before anything else
     kind = corpus_input(input_path) if input_path.exists() else None
     if kind is None:
         raise InputError(input_path, "not a corpus (a .jsonl or .csv file, a folder of articles, "
@@ -65,7 +66,6 @@ def run_corpus_report(
     notebooks = discover_notebooks(scope="corpus")
     if not notebooks:
         raise PresslensError("no corpus report notebooks found (notebook metadata presslens.scope = corpus)")
-    check_output_dir(out_dir)  # a read-only place or a file in the way: said before any work
     with folder_lock(out_dir):
         try:
             if kind == "annotations":

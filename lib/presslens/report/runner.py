@@ -99,6 +99,8 @@ def warm_up() -> None:
     threading.Thread(target=imports, name="papermill-import", daemon=True).start()
 
 
+#: Longest socket path prefix: Linux allows 107 bytes, macOS 103; the kernel adds "-N" per channel.
+_MAX_SOCKET_PATH = 96
 _kernels: set[Any] = set()  # running kernel managers, killed on interrupt
 _kernels_lock = threading.Lock()
 #: Set when the run is interrupted: no kernel starts any more, and one starting is killed at once.
@@ -119,6 +121,9 @@ def _start_kernel(job: Job):
     # notebook's folder) rather than TCP ports: nothing listens on the
     # network, and the kernel has no TCP warning to print.
     ipc = Path(tempfile.gettempdir()) / f"presslens-kernel-{uuid.uuid4().hex[:12]}"
+    if len(os.fsencode(ipc)) > _MAX_SOCKET_PATH:
+        # A socket path is limited to about a hundred bytes; a long TMPDIR gets the system's /tmp.
+        ipc = Path("/tmp") / ipc.name
     km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(ipc))
     log = open(job.log, "wb") if job.log else open(os.devnull, "wb")  # noqa: SIM115 - closed in _run_one
     env = {**os.environ, **KERNEL_ENV}
