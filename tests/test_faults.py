@@ -354,3 +354,17 @@ def test_an_interrupt_stops_the_command_cleanly(kind, delay, sig):
     finally:
         shutil.rmtree(root, ignore_errors=True)
     assert ok, line
+
+
+def test_a_new_run_removes_only_the_earlier_runs_files(tmp_path):
+    from presslens.report.report_set import clear_outputs
+
+    out = tmp_path / "report"
+    out.mkdir()
+    for name in ("index.html", "01_sourcing_density.html", "ranked_articles.csv", "notes.html", "article.html",
+                 "corpus.csv"):
+        (out / name).write_text("x", encoding="utf-8")
+    (out / "run.json").write_text(json.dumps({"files": ["ranked_articles.csv", "../corpus.csv", "/etc/passwd"]}),
+                                  encoding="utf-8")
+    left = clear_outputs(out, notebooks=[Path("01_sourcing_density.ipynb")])
+    assert sorted(left) == ["article.html", "corpus.csv", "notes.html"], "the researcher's files stay"

@@ -477,6 +477,10 @@ def evaluate_coding(sheets: Sequence[str | os.PathLike[str]], brat_dir: str | os
     out: dict = {}
     if sheets:
         read = [read_coding_sheet(p) for p in sheets]
+        for path, sheet in zip(sheets, read):
+            if not ((sheet["has_attribution"] != "") | (sheet["hedged"] != "")).any():
+                raise InputError(path, "no sentence is coded yet (has_attribution and hedged are empty in every row): "
+                                       "nothing to compare")
         codings = {"tool": coder_table(read[0], tool=True)}
         codings.update({f"coder{i + 1}": coder_table(s) for i, s in enumerate(read)})
         table = alpha_table(codings, (*alpha_variables(), "tone"))

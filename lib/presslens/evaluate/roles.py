@@ -88,6 +88,10 @@ def run(paths: Sequence[str | os.PathLike[str]], parser: DependencyParser | None
             if p in tp:
                 n_pred[p] += 1
                 tp[p] += g == p
+    if not n:
+        from presslens.errors import InputError
+
+        raise InputError(", ".join(map(str, paths)), f"no gold {'/'.join(SCORED_DEPRELS)} relation to score roles on")
     gold_arcs = [list(zip(h, r)) for _, _, h, r in trees]
     att = attachment_scores(gold_arcs, parses)
     out: dict[str, Any] = {

@@ -153,7 +153,7 @@ def _run_locked(input_path: Path, out_dir: Path, parties: Path | None, config: A
                 notebooks: list[Path], include_code: bool, jobs: int, progress: bool, attribution_model: str,
                 started: float, t0: float) -> dict[str, Any]:
     annotations = out_dir / "annotations.jsonl"
-    clear_outputs(out_dir, [annotations, Path(error_marker(annotations))], notebooks)
+    preexisting = clear_outputs(out_dir, [annotations, Path(error_marker(annotations))], notebooks)
     # The kernels start while the article is annotated, once for all of
     # them; they wait for the file (see presslens.wait_for_annotations).
     annotator = _start_annotation(docs, config, annotations, attribution_model)
@@ -181,7 +181,7 @@ def _run_locked(input_path: Path, out_dir: Path, parties: Path | None, config: A
             _discard_html(out_dir, html_parts.values())
             raise
         return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
-                                started, t0, jobs, config)
+                                started, t0, jobs, config, preexisting)
     except BaseException:
         # Interrupted or failed: no child, kernel or temporary file outlives the run.
         stop_all_kernels()

@@ -87,7 +87,7 @@ def run_corpus_report(
                                       attribution_model=attribution_model)
                 if progress:
                     print(run.summary(), file=sys.stderr)
-            clear_outputs(out_dir, notebooks=notebooks)
+            preexisting = clear_outputs(out_dir, notebooks=notebooks)
             manifest = read_manifest(annotations)
             counts = {k: v for k, v in manifest.items() if k in ("annotated", "skipped", "words", "skipped_reasons")}
             # The model that annotated the corpus, whatever this command was asked for.
@@ -106,7 +106,8 @@ def run_corpus_report(
             results = run_notebooks(jobs_list, 1, include_code)
             fail_on_error(results, out_dir, parts)
             headline = f"Corpus comparison: {counts.get('annotated', 0):,} articles by {group_by}"
-            return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, jobs)
+            return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, jobs,
+                                    preexisting=preexisting)
         except BaseException:
             # Interrupted or failed: no kernel or temporary file outlives the run.
             stop_all_kernels()
