@@ -69,16 +69,17 @@ CORPUS = [
 BAD_LINE = "not JSON <img src=x onerror=alert(219)>"
 #: Strings that must be visible, as text, somewhere in the reports.
 SHOWN = ["onerror=alert(101)", "onerror=alert(102)", "<script>alert(103)</script>", "onerror=alert(111)",
-         "onerror=alert(201)", "onerror=alert(211)", "onload=alert(215)", "onerror=alert(218)"]
+         "onload=alert(113)", "onerror=alert(201)", "onerror=alert(211)", "onload=alert(215)", "onerror=alert(218)",
+         "onerror=alert(220)"]
 
 
 def write_inputs(root: Path) -> dict[str, Path]:
     root.mkdir(parents=True, exist_ok=True)
     article = root / ARTICLE_NAME
     article.write_text(ARTICLE, encoding="utf-8")
-    parties = root / "parties.yml"
+    parties = root / "parties <svg onload=alert(113)>.yml"
     parties.write_text(PARTIES, encoding="utf-8")
-    corpus = root / "corpus.jsonl"
+    corpus = root / "corpus <img src=x onerror=alert(220)>.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in CORPUS]
     corpus.write_text("\n".join([*lines[:3], BAD_LINE, *lines[3:]]) + "\n", encoding="utf-8")
     return {"article": article, "parties": parties, "corpus": corpus}

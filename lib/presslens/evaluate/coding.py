@@ -10,7 +10,8 @@ folder a research assistant can code in:
 - ``coding_sheet.csv``: one row per sentence (headline and body, boilerplate
   left out) with the tool's answers in ``tool_*`` columns and empty columns
   for the coder;
-- ``CODING.md``: the coding instructions; ``sample.txt``: the sampled ids.
+- ``CODING.md``: the coding instructions; ``sample.txt``: the sampled ids;
+  ``ids.json``: each id's files (:func:`export_names`: unique, bounded, safe).
 
 :func:`read_coding_sheet` reads a filled sheet back, checking every value.
 
@@ -99,7 +100,10 @@ against each other.
 Empty cells in a row where `has_attribution` or `hedged` is filled mean
 *none*; a row with both empty is *not coded* and is left out of agreement.
 Offsets (`start`, `end`) are character offsets into `text/ID.txt`; do not
-edit them. Read the filled sheet back with
+edit them. A document's files are named by its id when the id is a plain
+file name, otherwise by a cleaned, shortened id and a hash: `ids.json` maps
+every id to its files. Cells of the sheet that would start a spreadsheet
+formula (`=`, `+`, `-`, `@`) begin with a `'`, as spreadsheets expect. Read the filled sheet back with
 `presslens.evaluate.coding.read_coding_sheet(path)`.
 """
 
