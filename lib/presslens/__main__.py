@@ -1,6 +1,5 @@
 import os
 import signal
-import sys
 
 
 def _interrupted_at_start(signum, frame):  # noqa: ANN001
@@ -14,6 +13,6 @@ for _sig in (signal.SIGINT, signal.SIGTERM):
     if signal.getsignal(_sig) is not signal.SIG_IGN:
         signal.signal(_sig, _interrupted_at_start)
 
-from presslens.cli import main  # noqa: E402
+from presslens.cli import run  # noqa: E402
 
-sys.exit(main())
+run()

@@ -258,6 +258,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         _restore_signals(previous)
 
 
+def run() -> None:
+    """The ``presslens`` command: :func:`main`, then exit with its status.
+
+    Once the work is done, a signal during the interpreter's own exit would
+    only turn the status into "killed": it is ignored from then on.
+    """
+    code = main()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    sys.exit(code)
+
+
 EXIT_INTERRUPTED = 130
 #: Seconds the clean-up after an interrupt may take before the process exits regardless.
 CLEANUP_SECONDS = 8.0

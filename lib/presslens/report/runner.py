@@ -99,12 +99,17 @@ def warm_up() -> None:
     threading.Thread(target=imports, name="papermill-import", daemon=True).start()
 
 
+#: Seconds an interrupted run waits for kernels being started (their threads kill them) before leaving.
+THREAD_GRACE = 3.0
 #: Longest socket path prefix: Linux allows 107 bytes, macOS 103; the kernel adds "-N" per channel.
 _MAX_SOCKET_PATH = 96
 _kernels: set[Any] = set()  # running kernel managers, killed on interrupt
 _kernels_lock = threading.Lock()
 #: Set when the run is interrupted: no kernel starts any more, and one starting is killed at once.
 _stopping = threading.Event()
+#: Kernels being started, and the condition an interrupted run waits on until there are none.
+_starting = 0
+_started = threading.Condition(_kernels_lock)
 
 
 class Interrupted(Exception):
@@ -128,21 +133,25 @@ def _start_kernel(job: Job):
     log = open(job.log, "wb") if job.log else open(os.devnull, "wb")  # noqa: SIM115 - closed in _run_one
     env = {**os.environ, **KERNEL_ENV}
     cwd = str(job.cwd or Path(job.notebook).resolve().parent)
+    global _starting
     with _kernels_lock:
         if _stopping.is_set():
             log.close()
             raise Interrupted("interrupted before the kernel started")
         _kernels.add(km)
+        _starting += 1
     try:
         km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
+        if _stopping.is_set():  # interrupted while it started: the killer may have missed it
+            raise Interrupted("interrupted while the kernel started")
     except BaseException:
         log.close()
         _stop_kernel(km)
         raise
-    if _stopping.is_set():  # interrupted while it started: the killer may have missed it
-        log.close()
-        _stop_kernel(km)
-        raise Interrupted("interrupted while the kernel started")
+    finally:
+        with _started:
+            _starting -= 1
+            _started.notify_all()
     return km, log
 
 
@@ -231,10 +240,13 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
                 on_done(outcome)
     except BaseException:
         # Interrupted (Ctrl-C): kill every kernel, and do not wait for the
-        # threads, which may be waiting on a kernel that is gone; they end
-        # on their own and write nothing once the run is stopping.
+        # threads, which may be waiting on a kernel that is gone; they write
+        # nothing once the run is stopping. Those starting a kernel are given
+        # a moment to kill it themselves.
         interrupted = True
         stop_all_kernels()
+        with _started:
+            _started.wait_for(lambda: _starting == 0, timeout=THREAD_GRACE)
         raise
     finally:
         pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
