@@ -275,6 +275,8 @@ EXIT_INTERRUPTED = 130
 CLEANUP_SECONDS = 8.0
 _said_interrupted = threading.Event()
 _signalled = threading.Event()
+_redeliver = threading.Event()
+_caught: list[int] = []
 
 
 def _catch_signals() -> dict[int, object]:
@@ -282,30 +284,52 @@ def _catch_signals() -> dict[int, object]:
 
     Later signals are ignored so that the clean-up (killing kernels and
     child processes, removing temporary files) is not cut short; a watchdog
-    ends the process should the clean-up itself hang.
+    ends the process should the clean-up itself hang. An interrupt raised
+    where Python drops exceptions (a weak-reference callback, a ``__del__``)
+    is delivered again at once.
     """
     if threading.current_thread() is not threading.main_thread():
         return {}
     _said_interrupted.clear()
     _signalled.clear()
-    previous = {}
+    _redeliver.clear()
+    previous: dict[object, object] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(sig) is not signal.SIG_IGN:  # a background job started to ignore it stays so
             previous[sig] = signal.signal(sig, _on_signal)
+    previous["unraisablehook"] = sys.unraisablehook
+    sys.unraisablehook = _unraisable
     return previous
 
 
-def _restore_signals(previous: dict[int, object]) -> None:
+def _restore_signals(previous: dict[object, object]) -> None:
     for sig, handler in previous.items():
-        signal.signal(sig, handler)  # type: ignore[arg-type]
+        if sig == "unraisablehook":
+            sys.unraisablehook = handler  # type: ignore[assignment]
+        else:
+            signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    _signalled.set()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, signal.SIG_IGN)
-    threading.Thread(target=_watchdog, name="presslens-interrupt-watchdog", daemon=True).start()
+    if _signalled.is_set() and not _redeliver.is_set():
+        return  # a second Ctrl-C: the clean-up of the first is running
+    _redeliver.clear()
+    if not _signalled.is_set():
+        _signalled.set()
+        _caught.append(signum)
+        threading.Thread(target=_watchdog, name="presslens-interrupt-watchdog", daemon=True).start()
     raise KeyboardInterrupt
+
+
+def _unraisable(args) -> None:  # noqa: ANN001 - sys.UnraisableHookArgs
+    if isinstance(args.exc_value, KeyboardInterrupt) and _signalled.is_set():
+        # Our interrupt, raised inside a callback whose exceptions Python drops: raise it again,
+        # from another thread, once the main thread is out of the callback.
+        _redeliver.set()
+        threading.Timer(0.05, signal.pthread_kill, [threading.main_thread().ident,
+                                                    _caught[-1] if _caught else signal.SIGINT]).start()
+        return
+    sys.__unraisablehook__(args)
 
 
 def _watchdog() -> None:

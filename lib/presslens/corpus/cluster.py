@@ -110,20 +110,47 @@ def _workers_quiet() -> Iterator[None]:
     try:
         os.dup2(devnull, 2)
         yield
+    except BaseException:
+        # Interrupted while the cluster starts: workers being spawned would
+        # print their own tracebacks once the error output is back, and the
+        # cluster its failed start.
+        _silence_cluster()
+        _kill_children()
+        raise
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
 
 
+def _silence_cluster() -> None:
+    """The cluster then stops around dead workers: what it logs about them is no news."""
+    import logging
+
+    for name in ("distributed", "asyncio", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _kill_children() -> None:
+    """Kill this process's child processes (the workers of a cluster being started) and reap them."""
+    from multiprocessing import resource_tracker
+
+    import psutil  # a dependency of distributed
+
+    # The resource tracker stays: it removes the semaphores the workers leave.
+    tracker = getattr(resource_tracker._resource_tracker, "_pid", None)
+    children = [c for c in psutil.Process().children(recursive=True) if c.pid != tracker]
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(children, timeout=2)
+
+
 def _kill_workers(cluster, stopped_early: bool) -> None:
     """Kill the local cluster's worker processes at once when the run stops early (an interrupt)."""
     if not stopped_early:
         return
-    import logging
-
-    # The cluster then closes around dead workers: what it logs about them is no news.
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    _silence_cluster()
     for nanny in list(getattr(cluster, "workers", {}).values()):
         proc = getattr(getattr(nanny, "process", None), "process", None)
         with contextlib.suppress(Exception):

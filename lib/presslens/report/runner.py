@@ -180,18 +180,28 @@ def _run_one(job: Job, include_code: bool, bar: dict[str, Any] | bool = False) -
         log.close()
     seconds = time.perf_counter() - t0
     html = None
+    if error is None and job.html and not _stopping.is_set():
+        html = Path(job.html)
+        page = to_html(executed, include_code, {**job.html_resources, "seconds": round(seconds, 1)})
+        # Written under the lock an interrupt takes to stop the run: once it is
+        # stopping, no thread writes (its clean-up then finds every file).
+        with _kernels_lock:
+            if not _stopping.is_set():
+                html.write_text(page, encoding="utf-8")
     if _stopping.is_set():
         raise Interrupted(job.name)
-    if error is None and job.html:
-        html = Path(job.html)
-        html.write_text(to_html(executed, include_code, {**job.html_resources, "seconds": round(seconds, 1)}),
-                        encoding="utf-8")
     return Outcome(job.name, executed, seconds, error, html)
+
+
+def _refuse_start(*args: Any, **kwargs: Any) -> None:
+    raise Interrupted("the run was interrupted: no kernel starts")
 
 
 def _stop_kernel(km) -> None:
     with _kernels_lock:
         _kernels.discard(km)
+    # nbclient starts a kernel anew when it finds none: a stopped one stays stopped.
+    km.start_kernel = _refuse_start
     try:
         km.shutdown_kernel(now=True)
     except Exception:  # already gone: nothing to stop
