@@ -7,9 +7,11 @@ and exit with status 2; no traceback, no half-written output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -299,6 +301,15 @@ def _catch_signals() -> dict[int, object]:
             previous[sig] = signal.signal(sig, _on_signal)
     previous["unraisablehook"] = sys.unraisablehook
     sys.unraisablehook = _unraisable
+    # A signal may land in any thread; Python runs the handler in the main
+    # thread only, once that thread runs again, which it does not while it
+    # waits on a lock (for a notebook to finish). The wake-up pipe tells a
+    # helper thread of every signal, and the helper interrupts the main
+    # thread itself should the handler not have run.
+    receive, send = socket.socketpair()
+    send.setblocking(False)
+    previous["wakeup"] = (signal.set_wakeup_fd(send.fileno(), warn_on_full_buffer=False), receive, send)
+    threading.Thread(target=_wake_main, args=(receive,), name="presslens-signal-relay", daemon=True).start()
     return previous
 
 
@@ -306,8 +317,29 @@ def _restore_signals(previous: dict[object, object]) -> None:
     for sig, handler in previous.items():
         if sig == "unraisablehook":
             sys.unraisablehook = handler  # type: ignore[assignment]
+        elif sig == "wakeup":
+            fd, receive, send = handler  # type: ignore[misc]
+            signal.set_wakeup_fd(fd)
+            send.close()  # the relay thread then reads the end and stops
+            receive.close()
         else:
             signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
+def _wake_main(receive: socket.socket) -> None:
+    """Interrupt the main thread (so that its handler runs) when a signal it has not handled arrives."""
+    main_thread = threading.main_thread()
+    while True:
+        try:
+            data = receive.recv(16)
+        except OSError:
+            return
+        if not data:
+            return
+        time.sleep(0.1)
+        if not _signalled.is_set() and data[-1] in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(OSError, ValueError):
+                signal.pthread_kill(main_thread.ident, data[-1])
 
 
 def _on_signal(signum: int, frame: object) -> None:
@@ -334,6 +366,15 @@ def _unraisable(args) -> None:  # noqa: ANN001 - sys.UnraisableHookArgs
 
 def _watchdog() -> None:
     time.sleep(CLEANUP_SECONDS)
+    # The clean-up did not finish in time: do what matters most from here.
+    with contextlib.suppress(Exception):
+        runner = sys.modules.get("presslens.report.runner")
+        if runner is not None:
+            runner.stop_all_kernels()
+    with contextlib.suppress(Exception):
+        from presslens.document.outputs import release_locks
+
+        release_locks()
     _interrupted(force=True)
 
 

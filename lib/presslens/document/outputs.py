@@ -73,14 +73,27 @@ def folder_lock(folder: str | os.PathLike[str]) -> Iterator[None]:
         if same:
             break
         os.close(fd)
+    _HELD.add(lock)
     try:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         yield
     finally:
+        _HELD.discard(lock)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(lock)
         os.close(fd)
+
+
+#: Lock files this process holds (removed by :func:`release_locks` should it have to exit at once).
+_HELD: set[Path] = set()
+
+
+def release_locks() -> None:
+    """Remove the lock files this process holds: its last act when it must exit without its clean-up."""
+    for lock in list(_HELD):
+        with contextlib.suppress(OSError):
+            lock.unlink()
 
 
 def _flock(fd: int) -> None:
