@@ -52,7 +52,7 @@ top_n = 20  # articles shown at each end of the ranking, and outliers shown (all
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from presslens.corpus import compare
 from presslens.report import compare_plots, plots

@@ -39,7 +39,6 @@ def local_cluster_config() -> dict[str, Any]:
 def run_on_dask(tasks: Iterator[tuple[str, pd.DataFrame]], annotate, options: dict[str, Any], record, jobs: int,
                 scheduler: str | None) -> None:
     """Run ``annotate(records, **options)`` on every partition of ``tasks``, passing each result to ``record``."""
-    import contextlib
     import logging
     import tempfile
 
