@@ -208,10 +208,15 @@ class _Lines:
         if self._back:
             item = self._back.pop()
         else:
-            line = self._fh.readline()
+            # A line is read up to a bound: one enormous line must not take all memory.
+            line = self._fh.readline(MAX_LINE_BYTES + 1)
             if not line:
                 raise StopIteration
             self._n += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(("\n", "\r")):
+                while (rest := self._fh.readline(1 << 20)) and not rest.endswith(("\n", "\r")):
+                    pass
+                raise csv.Error(f"line is too long (more than {MAX_LINE_BYTES:,} characters)")
             item = (self._n, line)
         self.taken.append(item)
         return item[1]
@@ -256,7 +261,7 @@ def _csv_records(path: Path) -> Iterator[dict[str, Any]]:
                 except csv.Error as exc:
                     lines.give_back()
                     yield _record(f"{path.name}:{where}", None, {"source_file": path.name}, f"{path}: {where}",
-                                  f"malformed CSV row ({exc}; a quote left open?)")
+                                  f"malformed CSV row ({exc}{'' if 'too long' in str(exc) else '; a quote left open?'})")
                     continue
                 if not values:
                     continue
