@@ -48,7 +48,7 @@ measures = sourcing_measures(doc)
 m = measures.set_index("measure")["value"]
 attributions = attributions_table(doc)
 facts = body_counts(doc).describe()
-display(Markdown(f"**Article:** `{doc.doc_id}` · {facts}"))
+display(Markdown(f"**Article:** {show.code(doc.doc_id)} · {facts}"))
 
 # %% [markdown]
 # ## Headline figures

@@ -62,7 +62,7 @@ def value(measure, category=None):
     return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
 
-display(Markdown(f"**Article:** `{doc.doc_id}` · {body_counts(doc).describe()}; each body sentence is a claim"))
+display(Markdown(f"**Article:** {show.code(doc.doc_id)} · {body_counts(doc).describe()}; each body sentence is a claim"))
 
 # %% [markdown]
 # ## Headline figures

@@ -57,6 +57,7 @@ from presslens.corpus.read import read_measures, read_skipped
 from presslens.framing.proposal import load_proposal
 from presslens.report import compare_plots, plots
 from presslens.report import display as show
+from presslens.document.outputs import write_csv
 from presslens.report.kernel import record_metrics
 
 if not annotations_path:
@@ -71,7 +72,7 @@ labels = {c: compare.measure_label(c, party_labels) for c in compare.measure_col
 columns = compare.key_measures(measures)
 sizes = compare.group_sizes(measures, group_by, min_group_size)
 display(Markdown(f"**Corpus:** {len(measures)} articles annotated ({len(skipped)} skipped), "
-                 f"{int(measures['words'].sum()):,} words of body text, {len(sizes)} groups by *{group_by}*."))
+                 f"{int(measures['words'].sum()):,} words of body text, {len(sizes)} groups by {show.code(group_by)}."))
 
 # %% [markdown]
 # ## Articles per group
@@ -117,7 +118,7 @@ if left_out:
 # %%
 first = columns[0]
 ranked = compare.rank_articles(measures, first, group_by).merge(measures[["doc_id", *columns[1:]]], on="doc_id")
-ranked.to_csv(Path(output_dir) / "ranked_articles.csv", index=False)
+write_csv(ranked, Path(output_dir) / "ranked_articles.csv")
 beside = [c for c in columns[1:] if c in compare.KEY_MEASURES][:3]
 shown = ranked[[c for c in ("title", "doc_id", "rank", group_by) if c in ranked] + [first, *beside]]
 if "title" in shown and shown["title"].notna().all():
@@ -134,17 +135,16 @@ display(HTML(show.scroll_table(show.table(shown, {labels[c]: "{:.3g}" for c in [
 
 # %%
 out = compare.outliers(measures, columns, threshold=outlier_threshold, by=group_by)
-out.to_csv(Path(output_dir) / "outliers.csv", index=False)
+write_csv(out, Path(output_dir) / "outliers.csv")
 display(Markdown("**Rule:** " + compare.OUTLIER_RULE.format(threshold=outlier_threshold, min_n=10) + ". "
                  f"{out['doc_id'].nunique()} of {len(measures)} articles are outliers on at least one measure "
                  f"({len(out)} article–measure pairs; all of them in `outliers.csv`)."))
 if len(out):
     out = out.head(top_n)
     links = compare.report_links(out["doc_id"], reports_dir, relative_to=output_dir)
-    table = out.assign(measure=out["measure"].map(lambda c: labels.get(c, c)),
-                       report=[f'<a href="{link}">report</a>' if link else "" for link in links])
+    table = out.assign(measure=out["measure"].map(lambda c: labels.get(c, c)), report=[link or "" for link in links])
     table = table.rename(columns={"group": group_by, "z": "robust z"})
-    display(HTML(show.scroll_table(table.style.hide(axis="index").format(precision=3))))
+    display(HTML(show.scroll_table(show.table(table, precision=3, links={"report": "report"}))))
     display(Markdown(f"{sum(map(bool, links))} of these {len(out)} articles have a single-article report beside "
                      "this one (`presslens report ARTICLE --out REPORTS/DOC_ID`)."))
 

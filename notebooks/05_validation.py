@@ -60,7 +60,7 @@ max_texts = 0
 import importlib
 
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from presslens.framing.parties import load_parties
 from presslens.report import display as show
@@ -72,6 +72,7 @@ metrics: dict = {"title": "Validation"}
 
 
 def note(text: str) -> None:
+    # The notes are this notebook's own sentences (with names in show.code).
     display(Markdown(f"> {text}"))
 
 
@@ -92,7 +93,7 @@ if gold_path:
     gold, optional = ag.gold_json_spans(gold_path)
     pred = ag.drop_optional(ag.tool_spans(doc), optional)
     scores = ag.span_scores(pred, gold)
-    display(Markdown(f"**Article:** `{doc.doc_id}` against `{gold_path.rsplit('/', 1)[-1]}`"))
+    display(Markdown(f"**Article:** {show.code(doc.doc_id)} against {show.code(gold_path.rsplit('/', 1)[-1])}"))
     display(left(scores[["layer", "match", "precision", "recall", "f1", "n_gold", "n_pred"]]))
     metrics["article"] = {f"{r.layer}_{r.match}_{k}": getattr(r, k) for r in scores.itertuples()
                           for k in ("precision", "recall", "f1", "n_gold", "n_pred")}
@@ -140,7 +141,7 @@ elif not gold_path:
 if gold_path:
     for title, table in ag.confusion_tables(pred, gold).items():
         display(Markdown(f"**{title.capitalize()}**"))
-        display(table if len(table) else Markdown("(no spans)"))
+        display(show.table(table, index=True) if len(table) else Markdown("(no spans)"))
 
 # %% [markdown]
 # ## Error browser
@@ -175,7 +176,7 @@ if brat_dir:
     display(left(brat_report["alpha"]))
     for title, table in brat_report["confusion"].items():
         display(Markdown(f"**{title.capitalize()}**"))
-        display(table if len(table) else Markdown("(no spans)"))
+        display(show.table(table, index=True) if len(table) else Markdown("(no spans)"))
     be = brat_report["errors"]
     display(left(be.assign(sentence=be["sentence"].map(lambda t: show.excerpt(t, 160))).drop(columns=["start", "end"]).fillna("")) if len(be) else Markdown("No errors."))
     metrics["brat"] = {f"{r.layer}_{r.match}_f1": r.f1 for r in brat_report["scores"].itertuples()}
@@ -229,7 +230,7 @@ if hedges_path:
     from presslens.evaluate import hedges as hedge_eval
 
     hres = hedge_eval.run([hedges_path])
-    display(Markdown(f"```\n{hedge_eval.format_report(hres)}\n```"))
+    display(HTML(show.preformatted(hedge_eval.format_report(hres))))
     metrics["hedges"] = hres
 else:
     note("`hedges_path` not set: hedge section skipped.")
@@ -250,7 +251,7 @@ def optional_module(name: str):
     try:
         return importlib.import_module(f"presslens.evaluate.{name}")
     except ImportError as exc:
-        note(f"`presslens.evaluate.{name}` is not available ({exc}): section skipped.")
+        note(f"`presslens.evaluate.{name}` is not available ({show.code(exc)}): section skipped.")
         return None
 
 
@@ -258,7 +259,7 @@ if ewt_path:
     roles_eval = optional_module("roles")
     if roles_eval is not None:
         rres = roles_eval.run([ewt_path])
-        display(Markdown(f"```\n{roles_eval.format_report(rres)}\n```"))
+        display(HTML(show.preformatted(roles_eval.format_report(rres))))
         metrics["roles"] = rres
 else:
     note("`ewt_path` not set: role section skipped.")
@@ -268,7 +269,7 @@ if newsmtsc_path:
     tone_eval = optional_module("tone")
     if tone_eval is not None:
         tres = tone_eval.run([newsmtsc_path])
-        display(Markdown(f"```\n{tone_eval.format_report(tres)}\n```"))
+        display(HTML(show.preformatted(tone_eval.format_report(tres))))
         metrics["tone"] = tres["tone"]
 else:
     note("`newsmtsc_path` not set: tone section skipped.")

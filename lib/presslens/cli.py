@@ -7,9 +7,16 @@ and exit with status 2; no traceback, no half-written output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
+import socket
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from presslens import __version__
@@ -128,9 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from presslens.document.outputs import EXPORT_SUFFIXES, write_annotations
-    from presslens.document.inputs import read_documents
-    from presslens.pipeline import annotate_documents
+    from presslens.document.outputs import EXPORT_SUFFIXES, check_output_file, write_jsonl
+    from presslens.document.inputs import iter_documents
 
     out = Path(args.out)
     if out.suffix.lower() not in EXPORT_SUFFIXES:
@@ -139,6 +145,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         # Corpus mode: a folder of partitioned tables, streamed, resumable.
         from presslens.corpus.annotate import annotate_corpus
 
+        _warn_parties(args.parties)
         run = annotate_corpus(args.inputs, out, args.parties, jobs=args.jobs, scheduler=args.scheduler,
                               partition_size=args.partition_size, restart=args.restart, progress=not args.quiet,
                               attribution_model=args.attribution_model)
@@ -146,23 +153,61 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             print(run.summary())
         return 0
     from presslens.framing.parties import load_parties
+    from presslens.pipeline import annotate_stream
 
+    check_output_file(out)  # a folder, a read-only place: said now, not after the work
     parties = load_parties(args.parties)
-    docs = read_documents(args.inputs)
-    docs = annotate_documents(docs, parties, progress=not args.quiet, attribution_model=args.attribution_model)
-    write_annotations(docs, out)
+    _warn_parties(parties)
+    # A first pass checks every document (and counts them) keeping only ids,
+    # so that a bad document fails before any work; the second annotates and
+    # writes a batch at a time, so memory holds a batch, not the corpus.
+    total = sum(1 for _ in iter_documents(args.inputs))
+    counts: Counter = Counter()
+
+    def counted(docs):
+        for doc in docs:
+            counts.update(document_counts(doc))
+            yield doc
+
+    write_jsonl(counted(annotate_stream(iter_documents(args.inputs), parties, total, progress=not args.quiet,
+                                        attribution_model=args.attribution_model)), out)
     if not args.quiet:
-        print(summary_line(docs, out))
+        print(summary_line(counts, out))
     return 0
 
 
-def summary_line(docs, out: Path) -> str:
-    """A short, human summary of what was annotated, counted as every report counts (body text only)."""
-    from presslens.syntax.segment import BodyCounts, body_counts
+def document_counts(doc) -> dict[str, int]:
+    """What :func:`summary_line` reports of one annotated document: body words and sentences,
+    counted as every report counts them (headline and boilerplate left out)."""
+    from presslens.syntax.segment import body_counts
 
-    counts = [body_counts(d) for d in docs]
-    total = BodyCounts(*(sum(getattr(c, f) for c in counts) for f in ("words", "sentences", "headline", "boilerplate")))
-    return f"annotated {len(docs)} document(s): {total.describe()} -> {out}"
+    c = body_counts(doc)
+    return {"documents": 1, "words": c.words, "sentences": c.sentences, "headline": c.headline,
+            "boilerplate": c.boilerplate}
+
+
+def summary_line(counts, out: Path) -> str:
+    """A short, human summary of what was annotated (``counts``: :func:`document_counts` summed,
+    or the annotated documents themselves)."""
+    from presslens.syntax.segment import BodyCounts
+
+    if not isinstance(counts, Mapping):
+        total: Counter = Counter()
+        for doc in counts:
+            total.update(document_counts(doc))
+        counts = total
+    body = BodyCounts(*(int(counts.get(f, 0)) for f in ("words", "sentences", "headline", "boilerplate")))
+    return f"annotated {counts.get('documents', 0)} document(s): {body.describe()} -> {out}"
+
+
+def _warn_parties(parties) -> None:
+    """Print what a parties file (a path or a loaded one) holds that is legal but probably not meant, a line each."""
+    if isinstance(parties, (str, os.PathLike)):
+        from presslens.framing.parties import load_parties
+
+        parties = load_parties(parties)
+    for message in getattr(parties, "warnings", None) or []:
+        print(f"presslens: warning: {message}", file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -175,6 +220,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     # report; --jobs is then the number of annotation workers (Dask).
     from presslens.document.inputs import corpus_input
 
+    _warn_parties(args.parties)
     if Path(args.input).exists() and corpus_input(args.input):
         from presslens.report.corpus_report import run_corpus_report
 
@@ -269,15 +315,154 @@ def cmd_export_coding(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = _catch_signals()
     try:
         return args.func(args)
     except PresslensError as exc:
         print(f"presslens: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        _interrupted()
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        # An output the system refused mid-run (disk full, a folder gone): one line, no traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"presslens: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        _restore_signals(previous)
+
+
+def run() -> None:
+    """The ``presslens`` command: :func:`main`, then exit with its status.
+
+    Once the work is done, a signal during the interpreter's own exit would
+    only turn the status into "killed": it is ignored from then on.
+    """
+    code = main()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    sys.exit(code)
+
+
+EXIT_INTERRUPTED = 130
+#: Seconds the clean-up after an interrupt may take before the process exits regardless.
+CLEANUP_SECONDS = 8.0
+_said_interrupted = threading.Event()
+_signalled = threading.Event()
+_redeliver = threading.Event()
+_caught: list[int] = []
+
+
+def _catch_signals() -> dict[int, object]:
+    """Ctrl-C and SIGTERM stop the command the same way: a KeyboardInterrupt, once.
+
+    Later signals are ignored so that the clean-up (killing kernels and
+    child processes, removing temporary files) is not cut short; a watchdog
+    ends the process should the clean-up itself hang. An interrupt raised
+    where Python drops exceptions (a weak-reference callback, a ``__del__``)
+    is delivered again at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    _said_interrupted.clear()
+    _signalled.clear()
+    _redeliver.clear()
+    previous: dict[object, object] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # a background job started to ignore it stays so
+            previous[sig] = signal.signal(sig, _on_signal)
+    previous["unraisablehook"] = sys.unraisablehook
+    sys.unraisablehook = _unraisable
+    # A signal may land in any thread; Python runs the handler in the main
+    # thread only, once that thread runs again, which it does not while it
+    # waits on a lock (for a notebook to finish). The wake-up pipe tells a
+    # helper thread of every signal, and the helper interrupts the main
+    # thread itself should the handler not have run.
+    receive, send = socket.socketpair()
+    send.setblocking(False)
+    previous["wakeup"] = (signal.set_wakeup_fd(send.fileno(), warn_on_full_buffer=False), receive, send)
+    threading.Thread(target=_wake_main, args=(receive,), name="presslens-signal-relay", daemon=True).start()
+    return previous
+
+
+def _restore_signals(previous: dict[object, object]) -> None:
+    for sig, handler in previous.items():
+        if sig == "unraisablehook":
+            sys.unraisablehook = handler  # type: ignore[assignment]
+        elif sig == "wakeup":
+            fd, receive, send = handler  # type: ignore[misc]
+            signal.set_wakeup_fd(fd)
+            send.close()  # the relay thread then reads the end and stops
+            receive.close()
+        else:
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
+def _wake_main(receive: socket.socket) -> None:
+    """Interrupt the main thread (so that its handler runs) when a signal it has not handled arrives."""
+    main_thread = threading.main_thread()
+    while True:
+        try:
+            data = receive.recv(16)
+        except OSError:
+            return
+        if not data:
+            return
+        time.sleep(0.1)
+        if not _signalled.is_set() and data[-1] in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(OSError, ValueError):
+                signal.pthread_kill(main_thread.ident, data[-1])
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    if _signalled.is_set() and not _redeliver.is_set():
+        return  # a second Ctrl-C: the clean-up of the first is running
+    _redeliver.clear()
+    if not _signalled.is_set():
+        _signalled.set()
+        _caught.append(signum)
+        threading.Thread(target=_watchdog, name="presslens-interrupt-watchdog", daemon=True).start()
+    raise KeyboardInterrupt
+
+
+def _unraisable(args) -> None:  # noqa: ANN001 - sys.UnraisableHookArgs
+    if isinstance(args.exc_value, KeyboardInterrupt) and _signalled.is_set():
+        # Our interrupt, raised inside a callback whose exceptions Python drops: raise it again,
+        # from another thread, once the main thread is out of the callback.
+        _redeliver.set()
+        threading.Timer(0.05, signal.pthread_kill, [threading.main_thread().ident,
+                                                    _caught[-1] if _caught else signal.SIGINT]).start()
+        return
+    sys.__unraisablehook__(args)
+
+
+def _watchdog() -> None:
+    time.sleep(CLEANUP_SECONDS)
+    # The clean-up did not finish in time: do what matters most from here.
+    with contextlib.suppress(Exception):
+        runner = sys.modules.get("presslens.report.runner")
+        if runner is not None:
+            runner.stop_all_kernels()
+    with contextlib.suppress(Exception):
+        from presslens.document.outputs import release_locks
+
+        release_locks()
+    _interrupted(force=True)
+
+
+def _interrupted(force: bool = False) -> None:
+    """Say so (once) and, after a signal, leave at once.
+
+    The clean-up has run by then (kernels, child processes and temporary
+    files are gone); what is left are threads waiting on kernels that no
+    longer exist and libraries' exit handlers (Dask's closes clusters
+    again), which would only delay the exit or print tracebacks.
+    """
+    if not _said_interrupted.is_set():
+        _said_interrupted.set()
         print("presslens: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.stderr.flush()
+    sys.stdout.flush()
+    if force or _signalled.is_set():
+        os._exit(EXIT_INTERRUPTED)

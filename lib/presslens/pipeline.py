@@ -107,6 +107,42 @@ def annotate_documents(
     return out
 
 
+def annotate_stream(
+    docs: Iterable[Document],
+    parties: PartyConfig | None = None,
+    total: int | None = None,
+    progress: bool = False,
+    attribution_model: str = DEFAULT_MODEL,
+) -> Iterator[Document]:
+    """:func:`annotate_documents` for a stream: documents are read, annotated and given back
+    :data:`SEGMENT_BATCH` at a time, so memory holds one batch, not the corpus.
+
+    >>> [d.doc_id for d in annotate_stream([Document("a", "Sources said so.")])]
+    ['a']
+    """
+    bar = None
+    if progress and (total or 0) > 1:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc="annotating", unit="doc")
+    batch: list[Document] = []
+    try:
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == SEGMENT_BATCH:
+                yield from annotate_documents(batch, parties, attribution_model=attribution_model)
+                if bar is not None:
+                    bar.update(len(batch))
+                batch = []
+        if batch:
+            yield from annotate_documents(batch, parties, attribution_model=attribution_model)
+            if bar is not None:
+                bar.update(len(batch))
+    finally:
+        if bar is not None:
+            bar.close()
+
+
 _ALLOCATOR_TUNED = False
 
 

@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 
 from presslens.errors import InputError, PresslensError
-from presslens.document.outputs import atomic_text
-from presslens.document.inputs import (
-    check_text,
-)
+from presslens.document.outputs import atomic_text, check_output_dir, folder_lock
+from presslens.document.inputs import check_regular, check_text
 from presslens.document.spans import Document, is_missing
 from presslens.attribution.registry import DEFAULT_MODEL, load_model, model_spec
+from presslens.resources.files import read_config_text
 from presslens.corpus.cluster import run_on_dask
 from presslens.corpus.records import DEFAULT_PARTITION_SIZE, META_COLUMNS, _meta_str, iter_partitions
 from presslens.corpus.store import MANIFEST, CorpusRun, _count, _finish, _parameters, _part, _prepare, _write_partition
@@ -217,68 +216,73 @@ def annotate_corpus(
         from presslens.framing.parties import PartyConfig
 
         PartyConfig.from_file(parties)  # validate now: one clear error instead of one per document
-        parties_text = Path(parties).read_text(encoding="utf-8")
+        parties_text = read_config_text(parties, "parties file")
     for p in inputs:
         if not Path(p).exists():
             raise InputError(p, "no such file or folder")
+        if not Path(p).is_dir():
+            check_regular(Path(p))  # a device or a pipe: refused now, not after the run has begun
     model_spec(attribution_model)  # an unknown name fails here, not in every worker
-    params = _parameters(inputs, parties_text, partition_size, attribution_model)
-    _prepare(out, params, restart)
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = {"parameters": params, "status": "running"}
-    with atomic_text(out / MANIFEST) as fh:
-        json.dump(manifest, fh, indent=2)
+    check_output_dir(out)  # a read-only place: said before any work
+    # One run at a time in a folder: two would write the same partitions.
+    with folder_lock(out):
+        params = _parameters(inputs, parties_text, partition_size, attribution_model)
+        _prepare(out, params, restart)
+        out.mkdir(parents=True, exist_ok=True)
+        manifest = {"parameters": params, "status": "running"}
+        with atomic_text(out / MANIFEST) as fh:
+            json.dump(manifest, fh, indent=2)
 
-    run = CorpusRun(out)
-    skipped_rows: list[dict[str, Any]] = []
-    # The first partition is read before any bar is drawn: an input that
-    # cannot be read at all (an empty folder, a CSV without text) fails on
-    # a clean line.
-    partitions = iter_partitions(inputs, partition_size)
-    first = next(partitions, None)
-    partitions = itertools.chain([first] if first is not None else [], partitions)
-    bar = None
-    if progress and sys.stderr.isatty():
-        from tqdm import tqdm
+        run = CorpusRun(out)
+        skipped_rows: list[dict[str, Any]] = []
+        # The first partition is read before any bar is drawn: an input that
+        # cannot be read at all (an empty folder, a CSV without text) fails on
+        # a clean line.
+        partitions = iter_partitions(inputs, partition_size)
+        first = next(partitions, None)
+        partitions = itertools.chain([first] if first is not None else [], partitions)
+        bar = None
+        if progress and sys.stderr.isatty():
+            from tqdm import tqdm
 
-        bar = tqdm(desc="annotating", unit="doc", file=sys.stderr, leave=False)
+            bar = tqdm(desc="annotating", unit="doc", file=sys.stderr, leave=False)
 
-    def finished(name: str) -> dict[str, Any] | None:
-        marker = out / "_done" / f"{name}.json"
-        return json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else None
+        def finished(name: str) -> dict[str, Any] | None:
+            marker = out / "_done" / f"{name}.json"
+            return json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else None
 
-    def todo() -> Iterator[tuple[str, pd.DataFrame]]:
-        for i, records in enumerate(partitions):
-            name = _part(i)
-            done = finished(name)
-            if done is not None:
-                run.resumed += 1
-                _count(run, done, skipped_rows)
-                if bar is not None:
-                    bar.update(len(records))
-                continue
-            yield name, records
+        def todo() -> Iterator[tuple[str, pd.DataFrame]]:
+            for i, records in enumerate(partitions):
+                name = _part(i)
+                done = finished(name)
+                if done is not None:
+                    run.resumed += 1
+                    _count(run, done, skipped_rows)
+                    if bar is not None:
+                        bar.update(len(records))
+                    continue
+                yield name, records
 
-    def record(name: str, records: pd.DataFrame, result: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
-        done = _write_partition(out, name, records, *result)
-        _count(run, done, skipped_rows)
-        if bar is not None:
-            bar.update(len(records))
-            bar.set_postfix(skipped=run.skipped)
+        def record(name: str, records: pd.DataFrame, result: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+            done = _write_partition(out, name, records, *result)
+            _count(run, done, skipped_rows)
+            if bar is not None:
+                bar.update(len(records))
+                bar.set_postfix(skipped=run.skipped)
 
-    # What every partition is annotated with; the parties text (small) travels
-    # with each task and workers parse it once.
-    options = {"parties": parties_text or None, "attribution_model": attribution_model}
-    try:
-        if jobs == 1 and not scheduler:
-            for name, records in todo():
-                record(name, records, annotate_partition(records, **options))
-        else:
-            run_on_dask(todo(), annotate_partition, options, record, jobs, scheduler)
-    finally:
-        if bar is not None:
-            bar.close()
+        # What every partition is annotated with; the parties text (small) travels
+        # with each task and workers parse it once.
+        options = {"parties": parties_text or None, "attribution_model": attribution_model}
+        try:
+            if jobs == 1 and not scheduler:
+                for name, records in todo():
+                    record(name, records, annotate_partition(records, **options))
+            else:
+                run_on_dask(todo(), annotate_partition, options, record, jobs, scheduler)
+        finally:
+            if bar is not None:
+                bar.close()
 
-    run.partitions.sort()
-    _finish(out, run, skipped_rows, params)
-    return run
+        run.partitions.sort()
+        _finish(out, run, skipped_rows, params)
+        return run

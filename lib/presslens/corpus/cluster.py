@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -38,8 +39,8 @@ def local_cluster_config() -> dict[str, Any]:
 def run_on_dask(tasks: Iterator[tuple[str, pd.DataFrame]], annotate, options: dict[str, Any], record, jobs: int,
                 scheduler: str | None) -> None:
     """Run ``annotate(records, **options)`` on every partition of ``tasks``, passing each result to ``record``."""
-    import contextlib
     import logging
+    import tempfile
 
     import dask
     from distributed import Client, LocalCluster, as_completed
@@ -51,8 +52,15 @@ def run_on_dask(tasks: Iterator[tuple[str, pd.DataFrame]], annotate, options: di
         if scheduler:
             client = stack.enter_context(Client(scheduler))
         else:
-            cluster = stack.enter_context(LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                                       dashboard_address=":0", silence_logs=logging.ERROR))
+            # The workers' scratch space (and Dask's lock files in it) goes with the run.
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="presslens-dask-"))
+            stack.enter_context(dask.config.set({"temporary-directory": scratch}))
+            with _workers_quiet():
+                cluster = stack.enter_context(LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                           dashboard_address=":0", silence_logs=logging.ERROR,
+                                                           local_directory=scratch))
+            # Run first when leaving: killed workers let the cluster close at once.
+            stack.push(lambda kind, exc, tb: _kill_workers(cluster, kind is not None))
             client = stack.enter_context(Client(cluster))
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
         # Two partitions per worker in flight: workers never idle, and the
@@ -80,3 +88,69 @@ def run_on_dask(tasks: Iterator[tuple[str, pd.DataFrame]], annotate, options: di
             record(name, records, fut.result())
             fut.release()
             submit_next()
+
+
+@contextlib.contextmanager
+def _workers_quiet() -> Iterator[None]:
+    """Start the cluster's worker processes with their error output going nowhere.
+
+    The terminal sends Ctrl-C to every process of the command: a worker
+    still importing its modules would print a traceback of its own, while
+    the command, not each worker, decides what happens (it kills them).
+    Workers inherit this process's error output at their start, so it
+    points to ``/dev/null`` while they start; their failures still reach the
+    command as the failed tasks' exceptions.
+    """
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    except BaseException:
+        # Interrupted while the cluster starts: workers being spawned would
+        # print their own tracebacks once the error output is back, and the
+        # cluster its failed start.
+        _silence_cluster()
+        _kill_children()
+        raise
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _silence_cluster() -> None:
+    """The cluster then stops around dead workers: what it logs about them is no news."""
+    import logging
+
+    for name in ("distributed", "asyncio", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _kill_children() -> None:
+    """Kill this process's child processes (the workers of a cluster being started) and reap them."""
+    from multiprocessing import resource_tracker
+
+    import psutil  # a dependency of distributed
+
+    # The resource tracker stays: it removes the semaphores the workers leave.
+    tracker = getattr(resource_tracker._resource_tracker, "_pid", None)
+    children = [c for c in psutil.Process().children(recursive=True) if c.pid != tracker]
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(children, timeout=2)
+
+
+def _kill_workers(cluster, stopped_early: bool) -> None:
+    """Kill the local cluster's worker processes at once when the run stops early (an interrupt)."""
+    if not stopped_early:
+        return
+    _silence_cluster()
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        proc = getattr(getattr(nanny, "process", None), "process", None)
+        with contextlib.suppress(Exception):
+            proc.kill()

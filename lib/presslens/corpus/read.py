@@ -52,7 +52,12 @@ def read_measures(folder: str | os.PathLike[str], meta: Iterable[str] = ()) -> p
 
 def read_skipped(folder: str | os.PathLike[str]) -> pd.DataFrame:
     """The skipped documents of an annotated corpus folder: ``doc_id, partition, reason``."""
-    return pd.read_csv(Path(folder) / "skipped.csv", dtype=str, keep_default_na=False)
+    from presslens.document.outputs import from_spreadsheet_text
+
+    table = pd.read_csv(Path(folder) / "skipped.csv", dtype=str, keep_default_na=False)
+    for col in table.columns:
+        table[col] = table[col].map(from_spreadsheet_text)
+    return table
 
 
 def read_spans(folder: str | os.PathLike[str], layer: str | None = None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from presslens import __version__
 from presslens.errors import PresslensError
-from presslens.document.outputs import atomic_path, atomic_text
+from presslens.document.outputs import atomic_path, atomic_text, write_csv
 from presslens.document.inputs import (
     CORPUS_MANIFEST,
 )
@@ -83,17 +83,53 @@ def _parameters(inputs: list[str], parties_text: str, partition_size: int, attri
     }
 
 
+#: What a corpus folder holds: all that ``--restart`` removes (nothing else in the folder is touched).
+FOLDER_ENTRIES = ("spans", "documents", "measures", "_done", "measures.parquet", "skipped.csv", MANIFEST)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of a corpus folder, refused unless presslens wrote it (its parameters say so).
+
+    A folder holding some other ``manifest.json`` is not presslens's: it is
+    never read as annotations, resumed or deleted.
+    """
+    path = Path(folder) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        manifest = None
+    params = manifest.get("parameters") if isinstance(manifest, dict) else None
+    if not (isinstance(params, dict) and {"format", "presslens", "inputs", "partition_size"} <= set(params)):
+        raise PresslensError(f"{folder}: its {MANIFEST} was not written by presslens annotate; "
+                             "this is not a presslens corpus folder (nothing was changed)")
+    return manifest
+
+
+def _clear(out: Path) -> None:
+    """Remove an earlier run's files from a corpus folder: only the entries presslens writes."""
+    for name in FOLDER_ENTRIES:
+        entry = out / name
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink(missing_ok=True)
+    for part in out.glob(".*.part"):
+        part.unlink(missing_ok=True)
+
+
 def _prepare(out: Path, params: dict[str, Any], restart: bool) -> None:
     manifest = out / MANIFEST
+    if out.exists() and not out.is_dir():
+        raise PresslensError(f"{out}: is a file, not a corpus folder; choose another --out")
     if out.exists() and not manifest.exists():
-        if out.is_dir() and not any(out.iterdir()):
+        if not any(out.iterdir()):
             return
         raise PresslensError(f"{out}: exists and is not a presslens corpus folder (no {MANIFEST}); "
                              "choose another --out or remove it")
     if manifest.exists():
-        old = json.loads(manifest.read_text(encoding="utf-8"))
+        old = read_manifest(out)
         if restart:
-            shutil.rmtree(out)
+            _clear(out)
         elif old.get("parameters") != params:
             changed = [k for k in params if old.get("parameters", {}).get(k) != params[k]]
             raise PresslensError(f"{out}: was written with other input or parameters ({', '.join(changed)}); "
@@ -136,8 +172,7 @@ def _reason_kind(reason: str) -> str:
 
 def _finish(out: Path, run: CorpusRun, skipped_rows: list[dict[str, Any]], params: dict[str, Any]) -> None:
     _merge_measures(out)
-    with atomic_text(out / "skipped.csv") as fh:
-        pd.DataFrame(skipped_rows, columns=list(SKIPPED_COLUMNS)).to_csv(fh, index=False)
+    write_csv(pd.DataFrame(skipped_rows, columns=list(SKIPPED_COLUMNS)), out / "skipped.csv")
     manifest = {
         "parameters": params, "status": "complete", "presslens": __version__,
         "annotated": run.annotated, "skipped": run.skipped, "words": run.words,

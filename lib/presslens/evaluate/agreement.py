@@ -524,6 +524,26 @@ def preannotation_hashes(folder: str | Path) -> set[str]:
     return {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
+#: The map from document id to exported files that ``export-coding`` writes beside them.
+ID_MAP = "ids.json"
+
+
+def exported_ids(folder: str | Path) -> dict[str, str]:
+    """File stem -> document id of an ``export-coding`` folder (``ids.json``); empty for other BRAT folders.
+
+    File names are made safe for any id (``a/b`` and ``a_b`` get different
+    files), so the id is read from the map, not from the file name.
+    """
+    path = Path(folder) / ID_MAP
+    if not path.is_file():
+        return {}
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["files"]
+        return {Path(e["text"]).stem: str(e["doc_id"]) for e in entries}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(path, f"not the id map export-coding writes ({type(exc).__name__})") from None
+
+
 def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFrame]:
     """Score the tool against a coded BRAT folder (an ``export_coding`` folder after coding).
 
@@ -538,6 +558,7 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
 
     >>> brat_coding_report("coding/")["scores"]  # doctest: +SKIP
     """
+    from presslens.document.inputs import read_text_file
     from presslens.pipeline import annotate
     from presslens.document.spans import Document
     from presslens.evaluate.attribution import annotations_by_text
@@ -558,23 +579,27 @@ def brat_coding_report(folder: str | Path, parties=None) -> dict[str, pd.DataFra
     if not coded:
         raise InputError(folder, "holds no coder's answers: every .ann file is the tool's pre-annotation as "
                                  "exported (code them in BRAT first; see CODING.md)")
+    ids = exported_ids(folder)
     for txt, coders in sorted(coded.items()):
-        text = txt.read_text(encoding="utf-8")
-        doc = annotate(Document(txt.stem, text), parties)
+        text = read_text_file(txt, what="text file")
+        doc_id = ids.get(txt.stem, txt.stem)
+        doc = annotate(Document(doc_id, text), parties)
         sents = [(int(s), int(e)) for s, e, lab in doc.layer("sentence")[["start", "end", "label"]].itertuples(index=False)
                  if lab != "boilerplate"]
         pred = tool_spans(doc)
-        codings.setdefault("tool", []).append(sentence_coding(pred, sents).assign(doc_id=txt.stem))
+        codings.setdefault("tool", []).append(sentence_coding(pred, sents).assign(doc_id=doc_id))
         for name, ann in coders.items():
-            gold = standoff_spans(ann.read_text(encoding="utf-8"), text)
-            codings.setdefault(name, []).append(sentence_coding(gold, sents).assign(doc_id=txt.stem))
-            errors.append(error_table(text, sents, pred, gold, txt.stem).assign(coder=name))
+            gold = standoff_spans(read_text_file(ann, what="BRAT .ann file"), text)
+            codings.setdefault(name, []).append(sentence_coding(gold, sents).assign(doc_id=doc_id))
+            errors.append(error_table(text, sents, pred, gold, doc_id).assign(coder=name))
             # Pool texts by shifting offsets past each other, so spans of
             # different texts never match.
             for layer in LAYERS:
                 pooled_pred[layer] += [(s + shift, e + shift, lab) for s, e, lab in pred[layer]]
                 pooled_gold[layer] += [(s + shift, e + shift, lab) for s, e, lab in gold[layer]]
             shift += len(text) + 1
+    if not codings:
+        raise InputError(folder, "no text/*.txt with attributions/*.ann found")
     tables = {name: pd.concat(ts, ignore_index=True) for name, ts in codings.items()}
     return {"scores": span_scores(pooled_pred, pooled_gold),
             "confusion": confusion_tables(pooled_pred, pooled_gold),

@@ -61,7 +61,9 @@ def read_brat_string(ann: str, text: str) -> dict[str, set[Span]]:
 
 def read_brat(ann_path: str | Path, text: str) -> dict[str, set[Span]]:
     """Gold spans ``{"cue": {(s, e), ...}, "source": ..., "content": ...}`` of one file."""
-    return read_brat_string(Path(ann_path).read_text(encoding="utf-8"), text)
+    from presslens.document.inputs import read_text_file
+
+    return read_brat_string(read_text_file(ann_path, what="BRAT .ann file"), text)
 
 
 def _trim(text: str, start: int, end: int) -> Span:
@@ -204,18 +206,27 @@ def run(paths: list[str], attribution_model: str = DEFAULT_MODEL) -> dict:
     "content": ..., "content_share": {"pearson_r", "mae", "n_docs"}}``.
     """
     triples = []
+    from presslens.document.inputs import read_text_file
+    from presslens.errors import InputError
+
     for folder in paths:
+        if not Path(folder).is_dir():
+            raise InputError(folder, "is not a folder (a BRAT folder holds text/*.txt and attributions/*.ann)")
         pairs = brat_pairs(folder)
         if not pairs:
-            raise FileNotFoundError(f"{folder}: no text/*.txt with attributions/*.ann found")
+            raise InputError(folder, "no text/*.txt with attributions/*.ann found")
         cache: dict[Path, dict[str, set[Span]]] = {}
         for txt, ann in pairs:
-            text = txt.read_text(encoding="utf-8")
+            text = read_text_file(txt, what="text file")
             gold = read_brat(ann, text)
             if txt not in cache:
                 cache[txt] = predict_spans(text, txt.stem, attribution_model=attribution_model)
             triples.append((cache[txt], gold, text))
-    return score(triples)
+    result = score(triples)
+    if not any(result[role]["exact"]["n_gold"] for role in ROLES):
+        raise InputError(", ".join(map(str, paths)), "no gold cue, source or content span to score "
+                                                     "(are the .ann files PolNeAR attributions?)")
+    return result
 
 
 def format_report(result: dict) -> str:

@@ -13,6 +13,7 @@ folder a research assistant can code in:
 - ``CODING.md``: the coding instructions; ``sample.txt``: the sampled ids;
   ``preannotations.sha256``: the hash of each ``.ann`` as exported, so that
   a file nobody has edited is never scored as a coder's.
+  ``ids.json``: each id's files (:func:`export_names`: unique, bounded, safe).
 
 :func:`read_coding_sheet` reads a filled sheet back, checking every value.
 
@@ -24,15 +25,21 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import json
 import os
+import re
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from presslens.document.inputs import sample_ids  # noqa: F401 - part of this module's API
-from presslens.errors import InputError
-from presslens.evaluate.agreement import PREANNOTATIONS, mention_span, sentence_coding, tool_spans
+from presslens.document.outputs import write_csv
+from presslens.errors import InputError, PresslensError
+from presslens.evaluate.agreement import ID_MAP, PREANNOTATIONS, mention_span, sentence_coding, tool_spans
 from presslens.document.spans import Document
 
 SOURCE_TYPES = ("anonymous", "unnamed_official", "named_person", "institution", "media", "document")
@@ -99,9 +106,54 @@ A sheet with no coded row, and an `.ann` file left exactly as exported, hold
 no coder's answers: `presslens evaluate coding` refuses them rather than
 score the tool against itself.
 Offsets (`start`, `end`) are character offsets into `text/ID.txt`; do not
-edit them. Read the filled sheet back with
+edit them. A document's files are named by its id when the id is a plain
+file name, otherwise by a cleaned, shortened id and a hash: `ids.json` maps
+every id to its files. Cells of the sheet that would start a spreadsheet
+formula (`=`, `+`, `-`, `@`) begin with a `'`, as spreadsheets expect. Read the filled sheet back with
 `presslens.evaluate.coding.read_coding_sheet(path)`.
 """
+
+
+def export_names(doc_ids: Sequence[str]) -> dict[str, str]:
+    """The file name (without suffix) under which each document is exported: unique, bounded and safe.
+
+    An id that is already a short, plain file name (letters, digits, ``.``,
+    ``_``, ``-``) is kept, unless another id differs from it only in case
+    (case-insensitive file systems) or it would read as a coder's file
+    (``NAME_a001``); any other id (a ``/``, a NUL, 300 characters, ...) gets
+    a cleaned prefix and a hash of the whole id. ``ids.json`` in the export
+    maps every id to its files.
+
+    >>> names = export_names(["talks-1", "a/b", "a_b", "x" * 300])
+    >>> names["talks-1"], names["a_b"], names["a/b"] != names["a_b"], len(names["x" * 300]) <= 60
+    ('talks-1', 'a_b', True, True)
+    """
+    import hashlib
+
+    def plain(doc_id: str) -> bool:
+        return (re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}", doc_id) is not None
+                and not doc_id.endswith(".") and re.fullmatch(r".+_[0-9a-f]{4}", doc_id) is None
+                and doc_id.split(".")[0].upper() not in _RESERVED_NAMES)
+
+    def hashed(doc_id: str, n: int) -> str:
+        prefix = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id).strip("._-")[:40] or "doc"
+        return f"{prefix}-{hashlib.sha256(doc_id.encode('utf-8', 'surrogatepass')).hexdigest()[:n]}"
+
+    names = {d: d if plain(d) else hashed(d, 10) for d in dict.fromkeys(doc_ids)}
+    folded: dict[str, list[str]] = {}
+    for d, name in names.items():
+        folded.setdefault(name.lower(), []).append(d)
+    for same in folded.values():
+        if len(same) > 1:
+            for d in same:
+                names[d] = hashed(d, 16)
+    if len({n.lower() for n in names.values()}) != len(names):  # a 64-bit prefix collision: not in practice
+        names = {d: hashed(d, 64) for d in names}
+    return names
+
+
+#: Names Windows refuses for a file, whatever the extension.
+_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
 def coding_sentences(doc: Document) -> list[tuple[int, int]]:
@@ -213,6 +265,8 @@ def export_coding(docs: Sequence[Document], sample: int, seed: int, out_dir: str
     """
     if sample < 1:
         raise ValueError("sample must be at least 1")
+    final = Path(out_dir)
+    check_export_folder(final)
     by_id = {d.doc_id: d for d in docs}
     chosen = [by_id[i] for i in sample_ids(list(by_id), sample, seed)]
     todo = [d for d in chosen if d.layer("sentence").empty]
@@ -220,13 +274,46 @@ def export_coding(docs: Sequence[Document], sample: int, seed: int, out_dir: str
         from presslens.pipeline import annotate_documents
 
         annotate_documents(todo, parties)
-    out = Path(out_dir)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    # Written in a hidden folder beside and renamed when complete: a failed
+    # export leaves nothing half-written.
+    out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
+    try:
+        summary = _write_export(chosen, out, seed, preannotate, parties)
+        os.chmod(out, 0o777 & ~_umask())
+        if final.exists():
+            final.rmdir()
+        os.replace(out, final)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return {**summary, "out_dir": str(final)}
+
+
+def check_export_folder(out: Path) -> None:
+    """Refuse an export folder that holds anything (it may hold coders' work) or cannot be written."""
+    from presslens.document.outputs import check_output_dir
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise PresslensError(f"{out}: exists and is not an empty folder (a coding folder may hold coders' work); "
+                             "choose another --out or remove it")
+    check_output_dir(out.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_export(chosen: Sequence[Document], out: Path, seed: int, preannotate: bool, parties) -> dict:
     (out / "text").mkdir(parents=True, exist_ok=True)
     (out / "attributions").mkdir(parents=True, exist_ok=True)
     sheets = []
     party_ids: set[str] = set()
+    names = export_names([d.doc_id for d in chosen])
     for doc in chosen:
-        safe = doc.doc_id.replace("/", "_")
+        safe = names[doc.doc_id]
         (out / "text" / f"{safe}.txt").write_text(doc.text, encoding="utf-8", newline="")
         (out / "attributions" / f"{safe}.ann").write_text(brat_standoff(doc) if preannotate else "", encoding="utf-8")
         rows = coding_rows(doc)
@@ -238,7 +325,11 @@ def export_coding(docs: Sequence[Document], sample: int, seed: int, out_dir: str
     if parties is not None:
         party_ids |= set(getattr(parties, "parties", {}) or [])
     sheet = pd.concat(sheets, ignore_index=True) if sheets else pd.DataFrame(columns=list(SHEET_COLUMNS))
-    sheet.to_csv(out / "coding_sheet.csv", index=False, quoting=csv.QUOTE_NONNUMERIC)
+    write_csv(sheet, out / "coding_sheet.csv", quoting=csv.QUOTE_NONNUMERIC)
+    (out / ID_MAP).write_text(json.dumps(
+        {"files": [{"doc_id": d.doc_id, "text": f"text/{names[d.doc_id]}.txt",
+                    "annotations": f"attributions/{names[d.doc_id]}.ann"} for d in chosen]},
+        indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     cats = _hedge_categories()
     plist = sorted(party_ids)
     (out / "annotation.conf").write_text(ANNOTATION_CONF.format(
@@ -247,13 +338,15 @@ def export_coding(docs: Sequence[Document], sample: int, seed: int, out_dir: str
         n=len(chosen), seed=seed, source_types=" / ".join(SOURCE_TYPES), hedge_categories=" / ".join(cats),
         parties=", ".join(plist) or "(from the parties file)", roles=" / ".join(ROLES), tones=" / ".join(TONES)),
         encoding="utf-8")
-    (out / "sample.txt").write_text("".join(f"{d.doc_id}\n" for d in chosen), encoding="utf-8")
+    # One id a line; an id holding a line break or another control character is written escaped.
+    (out / "sample.txt").write_text("".join(
+        (d.doc_id if d.doc_id.isprintable() else d.doc_id.encode("unicode_escape").decode("ascii")) + "\n"
+        for d in chosen), encoding="utf-8")
     # What the tool wrote, so that an .ann nobody has edited is never scored as a coder's.
     (out / PREANNOTATIONS).write_text("".join(
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  attributions/{p.name}\n"
         for p in sorted((out / "attributions").glob("*.ann"))), encoding="utf-8")
-    return {"n_documents": len(chosen), "n_sentences": len(sheet), "out_dir": str(out),
-            "doc_ids": [d.doc_id for d in chosen]}
+    return {"n_documents": len(chosen), "n_sentences": len(sheet), "doc_ids": [d.doc_id for d in chosen]}
 
 
 def run_cli_export(inputs: list[str], sample: int, seed: int, out: str, parties: str | None) -> str:
@@ -265,8 +358,9 @@ def run_cli_export(inputs: list[str], sample: int, seed: int, out: str, parties:
     from presslens.document.inputs import read_documents
     from presslens.framing.parties import load_parties
 
-    docs = read_documents(inputs)
+    check_export_folder(Path(out))  # before any work
     config = load_parties(parties) if parties else None
+    docs = read_documents(inputs)
     summary = export_coding(docs, sample, seed, out, parties=config)
     return (f"{out}: {summary['n_documents']} of {len(docs)} documents, "
             f"{summary['n_sentences']} sentences to code (seed {seed})")
@@ -295,11 +389,19 @@ def read_coding_sheet(path: str | os.PathLike[str], hedge_categories: Sequence[s
 
     >>> sheet = read_coding_sheet("coding/coding_sheet.csv")  # doctest: +SKIP
     """
+    from presslens.document.inputs import read_text_file
+    from presslens.document.outputs import from_spreadsheet_text
+
     path = Path(path)
+    text = read_text_file(path, what="coding sheet")  # binary, UTF-16, a device: one line naming the file
     try:
-        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the coding sheet: {exc}") from exc
+        sheet = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(path, f"cannot read the coding sheet: {str(exc).strip()}") from None
+    if sheet.empty:
+        raise InputError(path, "the coding sheet holds no sentence rows")
+    for col in sheet.columns:
+        sheet[col] = sheet[col].map(from_spreadsheet_text)
     missing = [c for c in ("doc_id", "sentence_index", *CODER_COLUMNS[:-1]) if c not in sheet.columns]
     if missing:
         raise InputError(path, f"missing column(s): {', '.join(missing)}")

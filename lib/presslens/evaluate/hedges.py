@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from presslens.errors import InputError
 from presslens.evaluate import binary_scores, match_spans
 from presslens.hedging.patterns import HEDGE_CATEGORIES
 from presslens.hedging.lexicon import HedgeLexicon, default_lexicon
@@ -63,7 +64,12 @@ def read_szeged_xml(path: str | os.PathLike[str]) -> list[tuple[str, list[Span]]
     Cue spans are character offsets into the sentence text; a cue split over
     several ``ccue`` elements gives several spans.
     """
-    root = ET.parse(path).getroot()
+    from presslens.document.inputs import read_text_file
+
+    try:
+        root = ET.fromstring(read_text_file(path, what="Szeged XML file"))
+    except ET.ParseError as exc:
+        raise InputError(f"{path}: line {exc.position[0]}", f"malformed XML ({str(exc).split(':')[0]})") from None
     out = []
     for sent in root.iter("Sentence"):
         parts: list[str] = [sent.text or ""]
@@ -88,13 +94,19 @@ def read_szeged_xml(path: str | os.PathLike[str]) -> list[tuple[str, list[Span]]
             if s < e:
                 trimmed.append((s, e))
         out.append((text, trimmed))
+    if not out:
+        raise InputError(path, "holds no <Sentence> to score (not a Szeged uncertainty XML file?)")
     return out
 
 
 def read_sentence_list(path: str | os.PathLike[str]) -> list[str]:
     """Non-empty lines of a one-sentence-per-line file."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [ln.strip() for ln in lines if ln.strip()]
+    from presslens.document.inputs import read_text_file
+
+    lines = [ln.strip() for ln in read_text_file(path, what="sentence list").splitlines() if ln.strip()]
+    if not lines:
+        raise InputError(path, "holds no sentence to score")
+    return lines
 
 
 def detect_cues(
@@ -171,8 +183,8 @@ def score_lists(paths: Sequence[str | os.PathLike[str]], lexicon: HedgeLexicon |
 def _list_class(path: str | os.PathLike[str]) -> bool:
     m = _LIST_NAME.match(Path(path).name)
     if not m:
-        raise ValueError(f"{path}: cannot tell certain from uncertain sentences by the file name "
-                         "(expected ...-certain.txt or ...-uncertain.txt)")
+        raise InputError(path, "cannot tell certain from uncertain sentences by the file name "
+                               "(expected ...-certain.txt or ...-uncertain.txt)")
     return m.group("cls").lower() == "uncertain"
 
 
@@ -191,8 +203,6 @@ def run(files: Sequence[str | os.PathLike[str]], lexicon: HedgeLexicon | None = 
     groups: dict[str, list[str | os.PathLike[str]]] = {}
     for f in files:
         name = Path(f).name
-        if not Path(f).is_file():
-            raise FileNotFoundError(f"{f}: no such file")
         if name.lower().endswith(".xml"):
             result[name] = score_xml(f, lexicon)
         else:

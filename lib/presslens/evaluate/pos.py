@@ -14,7 +14,12 @@ def evaluate(tagger: PerceptronTagger, paths: Iterable[str | os.PathLike[str]] |
     """Token accuracy of ``tagger`` on CoNLL-U file(s), gold tokens given."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    from presslens.errors import InputError
+
+    paths = list(paths)
     sents = [s for p in paths for s in read_conllu(p)]
+    if not sum(len(w) for w, _ in sents):
+        raise InputError(", ".join(map(str, paths)), "no tokens to score")
     pred = tagger.tag_sents([w for w, _ in sents])
     correct = sum(p == g for (_, gold), tags in zip(sents, pred) for p, g in zip(tags, gold))
     tokens = sum(len(w) for w, _ in sents)

@@ -60,9 +60,7 @@ def run(paths: Sequence[str | os.PathLike[str]], parser: DependencyParser | None
     parser = parser or default_parser()
     trees = []
     for path in paths:
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"{path}: no such file")
-        trees.extend(read_conllu_trees(path))
+        trees.extend(read_conllu_trees(path))  # a missing, binary or malformed file: InputError
     if max_sentences is not None:
         trees = trees[:max_sentences]
     words = [w for w, *_ in trees]
@@ -90,6 +88,10 @@ def run(paths: Sequence[str | os.PathLike[str]], parser: DependencyParser | None
             if p in tp:
                 n_pred[p] += 1
                 tp[p] += g == p
+    if not n:
+        from presslens.errors import InputError
+
+        raise InputError(", ".join(map(str, paths)), f"no gold {'/'.join(SCORED_DEPRELS)} relation to score roles on")
     gold_arcs = [list(zip(h, r)) for _, _, h, r in trees]
     att = attachment_scores(gold_arcs, parses)
     out: dict[str, Any] = {

@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from presslens.errors import InputError
 from presslens.evaluate import prf
 from presslens.framing.tone import LABELS, ToneModel, default_tone_model, vader_sentence_tone
 
@@ -34,16 +34,31 @@ def read_newsmtsc(path: str | os.PathLike[str]) -> list[tuple[str, int, int, str
     Coreferent ``further_mentions`` are not scored: annotators labelled the
     main mention only.
     """
+    from presslens.document.inputs import read_text_file
+
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for k, line in enumerate(ln for ln in fh if ln.strip()):
+    k = -1
+    for lineno, line in enumerate(read_text_file(path, what="NewsMTSC file").splitlines(), 1):
+        if not line.strip():
+            continue
+        k += 1
+        where = f"{path}: line {lineno}"
+        try:
             rec = json.loads(line)
             text = rec["sentence_normalized"]
-            for t in rec["targets"]:
+            targets = rec["targets"]
+            for t in targets:
                 s, e = int(t["from"]), int(t["to"])
                 if text[s:e] != t["mention"]:
-                    raise ValueError(f"{path}: sentence {k}: span ({s}, {e}) is not {t['mention']!r}")
+                    raise InputError(where, f"span ({s}, {e}) is not {t['mention']!r}")
                 out.append((text, s, e, POLARITY[float(t["polarity"])], k))
+        except json.JSONDecodeError as exc:
+            raise InputError(where, f"not valid JSON ({exc.msg})") from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(where, "not a NewsMTSC record (sentence_normalized, targets with from, to, mention "
+                                    f"and polarity 2.0/4.0/6.0): {type(exc).__name__} {exc}") from None
+    if not out:
+        raise InputError(path, "holds no NewsMTSC target to score")
     return out
 
 
@@ -77,8 +92,6 @@ def run(paths: Sequence[str | os.PathLike[str]], model: ToneModel | None = None)
     model = model or default_tone_model()
     data = []
     for p in paths:
-        if not Path(p).is_file():
-            raise FileNotFoundError(f"{p}: no such file")
         data.extend(read_newsmtsc(p))
     gold = [g for *_, g, _ in data]
     pred = [lab for lab, _ in model.predict_many([(t, s, e) for t, s, e, _, _ in data])]

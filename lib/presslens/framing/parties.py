@@ -21,6 +21,7 @@ longest first, also inside hyphenated compounds ("anti-Pakistan",
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,8 @@ class PartyConfig:
     source: str = "<dict>"
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _lookup: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    #: What the file holds that is legal but probably not meant (common words as aliases), one line each.
+    warnings: list[str] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "PartyConfig":
@@ -90,7 +93,7 @@ class PartyConfig:
 
         if not isinstance(root, yaml.MappingNode):
             raise fail(root, "expected a mapping with a 'parties' key")
-        top = {k.value: v for k, v in root.value}
+        top = _mapping(root, fail, "the top level")
         if "parties" not in top:
             raise fail(root, "no 'parties' key")
         pnode = top["parties"]
@@ -98,6 +101,7 @@ class PartyConfig:
             raise fail(pnode, "'parties' must map party ids to {label, aliases}")
         parties: dict[str, Party] = {}
         alias_nodes: dict[tuple[str, str], yaml.Node] = {}
+        warnings: list[str] = []
         for key, body in pnode.value:
             pid = key.value
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(pid)):
@@ -106,29 +110,44 @@ class PartyConfig:
                 raise fail(key, f"party {pid!r} is defined twice")
             if not isinstance(body, yaml.MappingNode):
                 raise fail(body, f"party {pid!r} must be a mapping with 'label' and 'aliases'")
-            fields = {k.value: v for k, v in body.value}
+            fields = _mapping(body, fail, f"party {pid!r}")
             unknown = set(fields) - {"label", "aliases", "description"}
             if unknown:
                 raise fail(body, f"party {pid!r} has unknown keys: {', '.join(sorted(unknown))}")
-            label_node = fields.get("label")
-            label = label_node.value if isinstance(label_node, yaml.ScalarNode) else pid
+            label = _text(fields["label"], fail, f"the label of {pid!r}") if "label" in fields else pid
+            if "description" in fields:
+                _text(fields["description"], fail, f"the description of {pid!r}")
             anode = fields.get("aliases")
             if not isinstance(anode, yaml.SequenceNode) or not anode.value:
                 raise fail(anode or body, f"party {pid!r} needs a non-empty list of 'aliases'")
             aliases = []
             for item in anode.value:
-                if isinstance(item, yaml.ScalarNode) and item.value.strip():
-                    aliases.append((item.value.strip(), False))
+                if isinstance(item, yaml.ScalarNode):
+                    aliases.append((_text(item, fail, f"an alias of {pid!r}"), False))
                 elif isinstance(item, yaml.MappingNode):
-                    d = {k.value: v.value for k, v in item.value}
-                    if not str(d.get("text", "")).strip():
+                    d = _mapping(item, fail, f"an alias of {pid!r}")
+                    extra = set(d) - {"text", "ignore_case"}
+                    if extra:
+                        raise fail(item, f"alias of {pid!r} has unknown keys: {', '.join(sorted(extra))} "
+                                         "(it takes text and ignore_case)")
+                    if "text" not in d:
                         raise fail(item, f"alias of {pid!r} needs 'text'")
-                    aliases.append((str(d["text"]).strip(), str(d.get("ignore_case", "false")).lower() == "true"))
+                    icase = d.get("ignore_case")
+                    if icase is not None and not (isinstance(icase, yaml.ScalarNode) and icase.tag == _BOOL):
+                        raise fail(icase, f"ignore_case of an alias of {pid!r} must be true or false, "
+                                          f"not {getattr(icase, 'value', '?')!r}")
+                    aliases.append((_text(d["text"], fail, f"an alias of {pid!r}"),
+                                    icase is not None and icase.value.lower() in ("true", "yes", "on", "y")))
                 else:
                     raise fail(item, f"alias of {pid!r} must be a string or {{text, ignore_case}}")
                 alias_nodes[(pid, aliases[-1][0])] = item
+                warning = _common_word_warning(aliases[-1][0], aliases[-1][1])
+                if warning:
+                    warnings.append(f"{source}: line {item.start_mark.line + 1}: alias {aliases[-1][0]!r} of "
+                                    f"{pid!r} {warning}")
             parties[pid] = Party(pid, str(label), tuple(aliases))
         cfg = cls(parties, source)
+        cfg.warnings = warnings
         cfg._compile(fail, pnode, alias_nodes)
         return cfg
 
@@ -178,6 +197,56 @@ class PartyConfig:
         """The single party a phrase names, or None when it names none or several."""
         found = {m.party for m in self.find(phrase) if m.stance is None}
         return found.pop() if len(found) == 1 else None
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+
+def _mapping(node: yaml.MappingNode, fail, what: str) -> dict[str, yaml.Node]:
+    """A mapping node's keys and values; a key given twice is an error at its second line."""
+    out: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if not isinstance(name, str):
+            raise fail(key, f"{what}: keys must be plain names")
+        if name in out:
+            raise fail(key, f"{what}: key {name!r} is given twice (the first on line "
+                            f"{_key_line(node, name)})")
+        out[name] = value
+    return out
+
+
+def _key_line(node: yaml.MappingNode, name: str) -> int:
+    return next(k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == name)
+
+
+def _text(node: yaml.Node, fail, what: str) -> str:
+    """A non-empty text scalar: a list, a mapping, ``~`` or an empty value is an error naming the line."""
+    if not isinstance(node, yaml.ScalarNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+        raise fail(node, f"{what} must be text, not {kind}")
+    if node.tag == _NULL or not node.value.strip():
+        raise fail(node, f"{what} is empty (~ or nothing); give the text")
+    return node.value.strip()
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The common English words a party alias is warned about (``lexicons/common_words.txt``)."""
+    from presslens.resources.files import lexicon_path, read_word_list
+
+    return frozenset(read_word_list(lexicon_path("common_words.txt")))
+
+
+def _common_word_warning(alias: str, ignore_case: bool) -> str | None:
+    word = alias.lower()
+    # Matched case-sensitively, an acronym ("US") is not the word ("us").
+    if word not in common_words() or not (ignore_case or alias in (word, word.capitalize())):
+        return None
+    how = ", in any case," if ignore_case else (" (at a sentence start too)" if alias[:1].isupper() else "")
+    return (f"is a common English word: every {alias!r}{how} in an article counts as a mention of the party; "
+            "use a longer alias if that is not meant")
 
 
 def load_parties(path: str | Path | None) -> PartyConfig | None:

@@ -26,11 +26,12 @@ from presslens.attribution.registry import DEFAULT_MODEL
 from presslens.errors import InputError, PresslensError
 from presslens.resources.files import NOTEBOOK_DIR
 from presslens.report.markers import error_marker, pending_marker
-from presslens.report.runner import Job, Outcome, run_notebooks, to_html, warm_up  # noqa: F401 - to_html is part of the API
+from presslens.document.outputs import check_output_dir, folder_lock
+from presslens.report.runner import Job, Outcome, run_notebooks, stop_all_kernels, to_html, warm_up  # noqa: F401 - to_html is part of the API
 from presslens.report.provenance import provenance, provenance_html
 from presslens.report.report_set import (_discard_html, check_proposal_target, clear_outputs, default_jobs,
-                                         discover_notebooks, fail_on_error, notebook_jobs, stamp_proposal,
-                                         write_report_set)
+                                         discover_notebooks, fail_on_error, notebook_jobs, remove_temporaries,
+                                         stamp_proposal, write_report_set)
 from presslens.resources.hashing import file_sha256
 
 def _annotate_to(docs: list, config: Any, path: str, attribution_model: str, propose_to: str | None = None) -> None:
@@ -41,6 +42,13 @@ def _annotate_to(docs: list, config: Any, path: str, attribution_model: str, pro
     annotation then uses.
     """
     import gc
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the parent
+    # decides (it kills this child), so no traceback is printed here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
     from presslens.document.outputs import write_jsonl
     from presslens.pipeline import annotate_documents
@@ -76,14 +84,32 @@ def _start_annotation(docs: list, config: Any, path: Path, attribution_model: st
     """
     import multiprocessing
 
+    import signal
+
     Path(pending_marker(path)).touch()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     proc = multiprocessing.get_context(method).Process(target=_annotate_to,
                                                        args=(docs, config, str(path), attribution_model,
                                                              str(propose_to) if propose_to else None),
                                                        name="presslens-annotate", daemon=True)
-    proc.start()
+    # Signals wait until the child has set its own handlers (it unblocks them).
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        proc.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return proc
+
+
+def _stop_annotation(proc, path: Path) -> None:
+    """Kill the annotating child and remove what it leaves: its markers and a half-written file."""
+    if proc.is_alive():
+        proc.kill()
+    proc.join(timeout=5)
+    for marker in (pending_marker(path), error_marker(path)):
+        Path(marker).unlink(missing_ok=True)
+    for part in path.parent.glob(f".{path.name}.*.part"):
+        part.unlink(missing_ok=True)
 
 
 def _finish_annotation(proc, path: Path) -> None:
@@ -103,15 +129,15 @@ def run_while_annotating(jobs: Sequence[Job], parallel: int, include_code: bool,
     try:
         results = run_notebooks(jobs, parallel, include_code, progress=progress)
     except BaseException:
-        annotator.terminate()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
+        # Interrupted: no child, kernel or temporary file outlives the run.
+        stop_all_kernels()
+        _stop_annotation(annotator, annotations)
+        remove_temporaries(out_dir)
         raise
     if any(r.error for r in results) and not Path(error_marker(annotations)).exists():
         # A notebook failed on its own: its error is the news, not a
         # half-done annotation (which then is not needed).
-        annotator.terminate()
-        annotator.join()
-        Path(pending_marker(annotations)).unlink(missing_ok=True)
+        _stop_annotation(annotator, annotations)
         fail_on_error(results, out_dir, html_parts)
     try:
         _finish_annotation(annotator, annotations)
@@ -144,6 +170,7 @@ def run_report(
     input_path = Path(input_path).resolve()
     out_dir = Path(out_dir).resolve()
     parties = Path(parties_path).resolve() if parties_path else None
+    check_output_dir(out_dir)  # a read-only place or a file in the way: said before anything else
     # Bad input fails here, before any kernel starts, with annotate's errors
     # (and in annotate's order: the parties file, then the input).
     config = load_parties(parties)
@@ -156,38 +183,53 @@ def run_report(
         raise PresslensError(f"{NOTEBOOK_DIR}: no report notebooks found")
     jobs = jobs or default_jobs(len(notebooks))
 
+    with folder_lock(out_dir):
+        return _run_locked(input_path, out_dir, parties, config, docs, notebooks, include_code, jobs, progress,
+                           attribution_model, started, t0)
+
+
+def _run_locked(input_path: Path, out_dir: Path, parties: Path | None, config: Any, docs: list,
+                notebooks: list[Path], include_code: bool, jobs: int, progress: bool, attribution_model: str,
+                started: float, t0: float) -> dict[str, Any]:
     annotations = out_dir / "annotations.jsonl"
     # No parties file: the annotating child detects the parties first and
     # writes them, ready to edit, as OUT/parties.yml (never over a file the
     # researcher has edited).
     proposal = None if parties else check_proposal_target(out_dir)
-    clear_outputs(out_dir, [annotations, Path(error_marker(annotations)), *([proposal] if proposal else [])])
+    preexisting = clear_outputs(out_dir, [annotations, Path(error_marker(annotations)), *([proposal] if proposal else [])],
+                                notebooks)
     # The kernels start while the article is annotated, once for all of
-    # them; they wait for the file (see presslens.wait_for_annotations).
+    # them; they wait for the file (see presslens.report.kernel.wait_for_annotations).
     annotator = _start_annotation(docs, config, annotations, attribution_model, proposal)
-    warm_up()  # papermill and nbconvert import in a thread while the kernels start
+    try:
+        warm_up()  # papermill and nbconvert import in a thread while the kernels start
 
-    prov = provenance(input_path, parties, {"input_path": input_path.name,
-                                            "parties_path": parties.name if parties else None,
-                                            "include_code": include_code}, attribution_model=attribution_model)
-    if proposal:
-        prov["parties"] = {"name": proposal.name, "detected": True}
-    params = {"input_path": str(input_path), "parties_path": str(parties or proposal or ""), "output_dir": str(out_dir),
-              "annotations_path": str(annotations), "attribution_model": attribution_model,
-              "parties_detected": bool(proposal)}
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
-    jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
-                                                  input_path.name)
-    results = run_while_annotating(jobs_list, jobs, include_code, progress, annotator, annotations, out_dir,
-                                   html_parts)
-    if proposal:
-        from presslens.framing.proposal import load_proposal
+        prov = provenance(input_path, parties, {"input_path": input_path.name,
+                                                "parties_path": parties.name if parties else None,
+                                                "include_code": include_code}, attribution_model=attribution_model)
+        if proposal:
+            prov["parties"] = {"name": proposal.name, "detected": True}
+        params = {"input_path": str(input_path), "parties_path": str(parties or proposal or ""),
+                  "output_dir": str(out_dir), "annotations_path": str(annotations),
+                  "attribution_model": attribution_model, "parties_detected": bool(proposal)}
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+        jobs_list, titles, html_parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
+                                                      input_path.name)
+        results = run_while_annotating(jobs_list, jobs, include_code, progress, annotator, annotations, out_dir,
+                                       html_parts)
+        if proposal:
+            from presslens.framing.proposal import load_proposal
 
-        config = load_proposal(proposal)
-        prov["parties"]["sha256"] = file_sha256(proposal)
-
-    return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
-                            started, t0, jobs, config)
+            config = load_proposal(proposal)
+            prov["parties"]["sha256"] = file_sha256(proposal)
+        return write_report_set(out_dir, results, prov, titles, html_parts, article_headline(annotations), when,
+                                started, t0, jobs, config, preexisting=preexisting)
+    except BaseException:
+        # Interrupted or failed: no child, kernel or temporary file outlives the run.
+        stop_all_kernels()
+        _stop_annotation(annotator, annotations)
+        remove_temporaries(out_dir)
+        raise
 
 
 def article_headline(annotations: Path) -> str:

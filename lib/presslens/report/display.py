@@ -119,26 +119,83 @@ def figure_cards(figures: Sequence[Mapping[str, Any]]) -> str:
     return _STYLE + '<div class="pl-cards">' + "".join(cards) + "</div>"
 
 
-def table(frame, formats: Mapping[str, str] | None = None, na_rep: str = ""):
+def table(frame, formats: Mapping[str, str] | None = None, na_rep: str = "", index: bool = False,
+          highlight: Sequence[bool] | None = None, links: Mapping[str, str] | None = None,
+          precision: int | None = None):
     """A table for a report: no index, text columns left-aligned, number columns right-aligned, headers alike.
 
-    ``formats`` maps column names to format strings (``{"share": "{:.0%}"}``).
-    Cell text is escaped by pandas.
+    The one way notebooks show a table: every cell and every header is
+    HTML-escaped here, whatever the frame holds (article text, ids, outlet
+    names, party labels, skip reasons). ``formats`` maps column names to
+    format strings (``{"share": "{:.0%}"}``; ``precision``: digits of the
+    other numbers); ``index`` shows the frame's
+    index as its first column(s); ``highlight`` tints the rows where it is
+    true; ``links`` maps a column holding link targets to the text of the
+    link (``{"report": "report"}``): relative paths and http(s) addresses
+    only, anything else is shown as text.
 
     >>> import pandas as pd
     >>> html = table(pd.DataFrame({"source": ["<b>x</b>"], "n": [3]})).to_html()
     >>> "&lt;b&gt;x&lt;/b&gt;" in html and "text-align: right" in html
     True
+    >>> html = table(pd.DataFrame({"report": ["a/index.html", "javascript:alert(1)"]}), links={"report": "open"}).to_html()
+    >>> '<a href="a/index.html">open</a>' in html, "javascript" in html.split("<tbody>")[1].split("</td>")[1]
+    (True, True)
+    >>> 'href="javascript' in html
+    False
     """
     from pandas.api.types import is_numeric_dtype
 
+    frame = frame.reset_index() if index else frame.reset_index(drop=True)
+    # Headers as plain text: a MultiIndex or a named columns index would be rendered unescaped.
+    frame.columns = [" ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in frame.columns]
     styles = []
     for i, col in enumerate(frame.columns):
-        align = "right" if is_numeric_dtype(frame[col]) and frame[col].dtype != bool else "left"
+        align = "right" if is_numeric_dtype(frame.iloc[:, i]) and frame.iloc[:, i].dtype != bool else "left"
         styles.append({"selector": f"th.col_heading.col{i}, td.col{i}", "props": f"text-align: {align}; vertical-align: top"})
-    return (frame.style.hide(axis="index").format(formats or {}, na_rep=na_rep, escape="html")
-            .format_index(escape="html", axis=1)
-            .set_table_styles(styles, overwrite=False))
+    formats = dict(formats or {})
+    for col, text in (links or {}).items():
+        # The cell value reaches the formatter already escaped; the link text is escaped here.
+        formats[col] = lambda href, text=escape(text): (f'<a href="{href}">{text}</a>' if _safe_href(href)
+                                                        else href)
+    styler = (frame.style.hide(axis="index").format(formats, na_rep=na_rep, escape="html", precision=precision)
+              .format_index(escape="html", axis=1)
+              .set_table_styles(styles, overwrite=False))
+    if highlight is not None:
+        marks = list(highlight)
+        styler = styler.apply(lambda row: ["background-color: #fde2e1" if marks[row.name] else "" for _ in row], axis=1)
+    return styler
+
+
+def _safe_href(href: Any) -> bool:
+    """A link target a report may hold: a relative path or an http(s) address (no ``javascript:``)."""
+    if not isinstance(href, str) or not href.strip():
+        return False
+    head = href.split("/", 1)[0]
+    return ":" not in head or href.lower().startswith(("http://", "https://"))
+
+
+def code(value: Any) -> str:
+    """A value from an input (an id, a file or column name) set as code inside Markdown, escaped.
+
+    Markdown keeps raw HTML, and a backtick in the value would end a code
+    span: the value is HTML-escaped, with Markdown's punctuation as
+    character references, inside ``<code>``.
+
+    >>> code("a`<img src=x onerror=alert(1)>")
+    '<code>a&#96;&lt;img src=x onerror=alert&#40;1&#41;&gt;</code>'
+    """
+    return f"<code>{str(value).translate(_CODE_ENTITIES)}</code>"
+
+
+#: HTML's special characters and Markdown's punctuation, as character references.
+_CODE_ENTITIES = {**{ord(c): f"&#{ord(c)};" for c in "`*_[]()#!|~\\{}"},
+                  ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
+
+
+def preformatted(text: str) -> str:
+    """Plain text (a command's report) as an escaped ``<pre>`` block, for ``display(HTML(...))``."""
+    return f'<pre class="pl-pre">{escape(text)}</pre>'
 
 
 def headline(cards: Sequence[Mapping[str, Any]]) -> list[list[str]]:

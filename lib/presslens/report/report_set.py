@@ -74,11 +74,14 @@ def notebook_jobs(notebooks: Sequence[Path], out_dir: Path, params: Mapping[str,
 def write_report_set(out_dir: Path, results: Sequence[NotebookResult], prov: Mapping[str, Any],
                      titles: Mapping[str, str], html_parts: Mapping[str, Path], headline: str, when: str,
                      started: float, t0: float, jobs: int, parties: Any = None,
-                     lift: Sequence[str] = ()) -> dict[str, Any]:
+                     lift: Sequence[str] = (), preexisting: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Write ``metrics.json``, the reports' HTML, ``index.html`` and ``run.json`` of a finished report set.
 
     Keys named in ``lift`` move from a notebook's figures to the top of
     ``metrics.json`` (the story comparison's ``articles`` and ``claims``).
+    ``run.json`` lists the files of the set (every file in the folder but
+    ``preexisting``, what :func:`clear_outputs` found there), which the next
+    run into the folder removes first: a folder never mixes two runs' files.
     """
     metrics: dict[str, Any] = {"provenance": prov, "notebooks": {}}
     for r in results:
@@ -93,11 +96,14 @@ def write_report_set(out_dir: Path, results: Sequence[NotebookResult], prov: Map
         os.replace(html_parts[r.name], out_dir / f"{r.name}.html")
     _write_text(out_dir / "index.html", index_html(results, metrics, headline, titles, when, parties))
     # Timings live here, apart from metrics.json, which stays byte-identical across runs.
+    files = sorted({p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")}
+                   - preexisting | {"run.json"})
     _write_text(out_dir / "run.json", json.dumps({
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds_total": round(time.perf_counter() - t0, 2),
         "seconds_per_notebook": {r.name: round(r.seconds, 2) for r in results},
         "jobs": jobs,
+        "files": files,
     }, indent=2) + "\n")
     return metrics
 
@@ -142,17 +148,51 @@ def fail_on_error(results: Sequence[NotebookResult], out_dir: Path, html_parts: 
         raise NotebookFailed(f"{first.name}.ipynb failed at {first.error} (executed notebook kept: {first.executed})")
 
 
-def clear_outputs(out_dir: Path, extra: Sequence[Path] = ()) -> None:
-    """Make the folder ready for a new set: a ``logs`` folder, and no figures or pages of an earlier run."""
+def clear_outputs(out_dir: Path, extra: Sequence[Path] = (), notebooks: Sequence[Path] = ()) -> frozenset[str]:
+    """Make the folder ready for a new set: a ``logs`` folder, and no figures, pages, executed notebooks or
+    other files of an earlier run; the names of the files left (for :func:`write_report_set`).
+
+    Only what a report set writes is removed (its pages by name and the
+    files its ``run.json`` lists, not every ``*.html``): the folder may hold
+    the researcher's own files.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "logs").mkdir(exist_ok=True)
-    for stale in [*out_dir.glob("metrics/*.json"), *out_dir.glob(".*.part"), *out_dir.glob("*.html"),
-                  out_dir / "metrics.json", out_dir / "run.json", *extra]:
+    names = {nb.stem for nb in notebooks}
+    for stale in [*out_dir.glob("metrics/*.json"), *_set_pages(out_dir, names), *(out_dir / f"{n}.ipynb" for n in names),
+                  *_earlier_set(out_dir), out_dir / "metrics.json", out_dir / "run.json", *extra]:
         stale.unlink(missing_ok=True)
+    remove_temporaries(out_dir)
+    return frozenset(p.name for p in out_dir.iterdir() if p.is_file())
+
+
+def _earlier_set(out_dir: Path) -> list[Path]:
+    """The files an earlier run's ``run.json`` lists (plain names in the folder, nothing else)."""
+    try:
+        files = json.loads((out_dir / "run.json").read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [out_dir / f for f in files if isinstance(f, str) and f == Path(f).name and f not in ("", ".", "..")
+            and (out_dir / f).is_file()]
+
+
+def _set_pages(out_dir: Path, names) -> list[Path]:
+    return [out_dir / "index.html", *(out_dir / f"{n}.html" for n in names)]
+
+
+def remove_temporaries(out_dir: Path) -> None:
+    """Remove the hidden ``.part`` files and annotation markers a run writes before its outputs."""
+    from presslens.report.markers import error_marker, pending_marker
+
+    for part in [*out_dir.glob(".*.part"), *out_dir.glob("metrics/.*.part")]:
+        part.unlink(missing_ok=True)
+    for marker in (pending_marker(out_dir / "annotations.jsonl"), error_marker(out_dir / "annotations.jsonl")):
+        Path(marker).unlink(missing_ok=True)
 
 
 def _discard_html(out_dir: Path, parts) -> None:
-    for f in [*out_dir.glob("*.html"), *parts]:
+    names = {Path(p).name.removeprefix(".").removesuffix(".html.part") for p in parts}
+    for f in [*_set_pages(out_dir, names), *parts]:
         Path(f).unlink(missing_ok=True)
 
 

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,21 @@ def warm_up() -> None:
     threading.Thread(target=imports, name="papermill-import", daemon=True).start()
 
 
+#: Seconds an interrupted run waits for kernels being started (their threads kill them) before leaving.
+THREAD_GRACE = 3.0
+#: Longest socket path prefix: Linux allows 107 bytes, macOS 103; the kernel adds "-N" per channel.
+_MAX_SOCKET_PATH = 96
 _kernels: set[Any] = set()  # running kernel managers, killed on interrupt
 _kernels_lock = threading.Lock()
+#: Set when the run is interrupted: no kernel starts any more, and one starting is killed at once.
+_stopping = threading.Event()
+#: Kernels being started, and the condition an interrupted run waits on until there are none.
+_starting = 0
+_started = threading.Condition(_kernels_lock)
+
+
+class Interrupted(Exception):
+    """A notebook thread found the run interrupted (its kernel was killed or never started)."""
 
 
 def _start_kernel(job: Job):
@@ -112,13 +126,32 @@ def _start_kernel(job: Job):
     # notebook's folder) rather than TCP ports: nothing listens on the
     # network, and the kernel has no TCP warning to print.
     ipc = Path(tempfile.gettempdir()) / f"presslens-kernel-{uuid.uuid4().hex[:12]}"
+    if len(os.fsencode(ipc)) > _MAX_SOCKET_PATH:
+        # A socket path is limited to about a hundred bytes; a long TMPDIR gets the system's /tmp.
+        ipc = Path("/tmp") / ipc.name
     km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(ipc))
     log = open(job.log, "wb") if job.log else open(os.devnull, "wb")  # noqa: SIM115 - closed in _run_one
     env = {**os.environ, **KERNEL_ENV}
     cwd = str(job.cwd or Path(job.notebook).resolve().parent)
+    global _starting
     with _kernels_lock:
+        if _stopping.is_set():
+            log.close()
+            raise Interrupted("interrupted before the kernel started")
         _kernels.add(km)
-    km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
+        _starting += 1
+    try:
+        km.start_kernel(cwd=cwd, env=env, stdout=log, stderr=log)
+        if _stopping.is_set():  # interrupted while it started: the killer may have missed it
+            raise Interrupted("interrupted while the kernel started")
+    except BaseException:
+        log.close()
+        _stop_kernel(km)
+        raise
+    finally:
+        with _started:
+            _starting -= 1
+            _started.notify_all()
     return km, log
 
 
@@ -147,16 +180,28 @@ def _run_one(job: Job, include_code: bool) -> Outcome:
         log.close()
     seconds = time.perf_counter() - t0
     html = None
-    if error is None and job.html:
+    if error is None and job.html and not _stopping.is_set():
         html = Path(job.html)
-        html.write_text(to_html(executed, include_code, {**job.html_resources, "seconds": round(seconds, 1)}),
-                        encoding="utf-8")
+        page = to_html(executed, include_code, {**job.html_resources, "seconds": round(seconds, 1)})
+        # Written under the lock an interrupt takes to stop the run: once it is
+        # stopping, no thread writes (its clean-up then finds every file).
+        with _kernels_lock:
+            if not _stopping.is_set():
+                html.write_text(page, encoding="utf-8")
+    if _stopping.is_set():
+        raise Interrupted(job.name)
     return Outcome(job.name, executed, seconds, error, html)
+
+
+def _refuse_start(*args: Any, **kwargs: Any) -> None:
+    raise Interrupted("the run was interrupted: no kernel starts")
 
 
 def _stop_kernel(km) -> None:
     with _kernels_lock:
         _kernels.discard(km)
+    # nbclient starts a kernel anew when it finds none: a stopped one stays stopped.
+    km.start_kernel = _refuse_start
     try:
         km.shutdown_kernel(now=True)
     except Exception:  # already gone: nothing to stop
@@ -165,6 +210,15 @@ def _stop_kernel(km) -> None:
         km.cleanup_resources()
     except Exception:
         pass
+
+
+def stop_all_kernels() -> None:
+    """Kill every kernel this process started and keep new ones from starting (an interrupt)."""
+    with _kernels_lock:
+        _stopping.set()
+        running = list(_kernels)
+    for km in running:
+        _stop_kernel(km)
 
 
 def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False,
@@ -179,8 +233,10 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
     parallel = max(1, min(parallel, len(jobs)))
     outcomes: dict[str, Outcome] = {}
     bar = _bar(len(jobs)) if progress else None
+    _stopping.clear()
     pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="notebook")
     futures = {pool.submit(_run_one, job, include_code): job for job in jobs}
+    interrupted = False
     try:
         for fut in as_completed(futures):
             job = futures[fut]
@@ -194,16 +250,17 @@ def run_notebooks(jobs: Sequence[Job], parallel: int, include_code: bool = False
             if on_done:
                 on_done(outcome)
     except BaseException:
-        # Interrupted (Ctrl-C): kill every kernel so the threads end at once.
-        for fut in futures:
-            fut.cancel()
-        with _kernels_lock:
-            running = list(_kernels)
-        for km in running:
-            _stop_kernel(km)
+        # Interrupted (Ctrl-C): kill every kernel, and do not wait for the
+        # threads, which may be waiting on a kernel that is gone; they write
+        # nothing once the run is stopping. Those starting a kernel are given
+        # a moment to kill it themselves.
+        interrupted = True
+        stop_all_kernels()
+        with _started:
+            _started.wait_for(lambda: _starting == 0, timeout=THREAD_GRACE)
         raise
     finally:
-        pool.shutdown(wait=True)
+        pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
         if bar is not None:
             bar.close()
     return [outcomes[job.name] for job in jobs]
@@ -218,6 +275,91 @@ def _bar(total: int):
     return tqdm(total=total, desc="running the report notebooks", unit="notebook", file=sys.stderr, leave=False)
 
 
+#: Elements that run or load active content: no report output holds one.
+_ACTIVE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "link",
+                "portal", "noscript", "template"}
+#: Attributes holding an address (a ``javascript:`` one runs when followed or loaded).
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping",
+              "lowsrc", "dynsrc", "srcset", "cite", "longdesc", "usemap", "manifest"}
+
+
+class _LiveMarkup(HTMLParser):
+    """Finds markup that could run script in a reader's browser: event handlers, script-like elements,
+    ``javascript:`` addresses, script in style sheets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _ACTIVE_TAGS or (tag == "meta" and any(name == "http-equiv" for name, _ in attrs)):
+            self.found.append(f"<{tag}>")
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            value = value or ""
+            squeezed = "".join(ch for ch in value if ch > " ").lower()
+            if name.startswith("on") or name == "srcdoc":
+                self.found.append(f"{tag} {name}=")
+            elif name in _URL_ATTRS and squeezed.startswith(("javascript:", "vbscript:", "data:text/html")):
+                self.found.append(f"{tag} {name}={squeezed[:20]}")
+            elif name == "style" and ("javascript:" in squeezed or "expression(" in squeezed):
+                self.found.append(f"{tag} style=")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            css = "".join(ch for ch in data if ch > " ").lower()
+            if "<" in css or "javascript:" in css or "expression(" in css:
+                self.found.append("<style> with markup or script")
+
+
+def live_markup(html: str) -> list[str]:
+    """What in ``html`` could run script in a browser (empty when nothing can).
+
+    >>> live_markup('<table><td>&lt;img src=x onerror=alert(1)&gt;</td></table>')
+    []
+    >>> live_markup('<td><img src=x onerror=alert(1)></td><a href=" javascript:alert(2)">x</a>')
+    ['img onerror=', 'a href=javascript:alert(2)']
+    """
+    parser = _LiveMarkup()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+_NEUTRALISED = ("[presslens: this output held markup that could run a script in the reader's browser; "
+                "it is shown as text]\n")
+
+
+def _neutralise(output: dict[str, Any]) -> None:
+    """Show an HTML or Markdown output holding live markup as plain text instead.
+
+    Notebooks escape every input string (presslens.report.display); this is
+    the guard behind them, so that no report page ever runs a script that
+    came from an article, a corpus or a configuration file.
+    """
+    data = output.get("data") or {}
+    # (SVG is embedded as an image, which runs no script.)
+    for mime in ("text/html", "text/markdown"):
+        if mime not in data:
+            continue
+        source = data[mime] if isinstance(data[mime], str) else "".join(data[mime])
+        html = source
+        if mime == "text/markdown":
+            with _import_lock:
+                from nbconvert.filters.markdown_mistune import markdown2html_mistune
+            html = markdown2html_mistune(source)
+        found = live_markup(html)
+        if found:
+            output["data"] = {"text/plain": _NEUTRALISED + source}
+            return
+
+
 def to_html(executed: str | os.PathLike[str], include_code: bool = False,
             resources: Mapping[str, Any] | None = None) -> str:
     """Render an executed notebook as offline HTML: no CDN scripts, no stderr, code hidden by default."""
@@ -230,6 +372,8 @@ def to_html(executed: str | os.PathLike[str], include_code: bool = False,
         if cell.cell_type == "code":
             # stderr carries warnings and log noise, never report content.
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for output in cell.outputs:
+                _neutralise(output)
     title = (resources or {}).get("title")
     if title:
         nb.metadata["title"] = title

@@ -50,14 +50,20 @@ def model_path(name: str) -> Path:
     return MODEL_DIR / name
 
 
+#: Largest configuration file read (parties, lexicon extensions): they are kilobytes.
+MAX_CONFIG_BYTES = 20_000_000
+
+
 def read_config_text(path: str | Path, what: str = "file") -> str:
-    """A configuration file's text; a missing or unreadable file is a one-line :class:`ConfigError`."""
+    """A configuration file's text; a missing, unreadable, binary, non-UTF-8 or oversized file (or a
+    device or pipe) is a one-line :class:`ConfigError`."""
+    from presslens.document.inputs import read_text_file
+    from presslens.errors import InputError
+
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such {what}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+        return read_text_file(path, MAX_CONFIG_BYTES, what)
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def load_yaml(path: str | Path, loader: type | None = None) -> Any:

@@ -17,31 +17,52 @@ treebanks); heads are 1-based (0 = root) as in the file.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 #: A parsed sentence: words, tags, heads (1-based, 0 = root), relations.
 Tree = tuple[list[str], list[str], list[int], list[str]]
+_SKIPPED_ID = re.compile(r"\d+-\d+|\d+\.\d+")
 
 
 def _sentences(path: str | os.PathLike[str], min_columns: int) -> Iterator[list[list[str]]]:
-    """The word lines of each sentence, split into columns (lines with fewer columns are skipped)."""
+    """The word lines of each sentence, split into columns.
+
+    Strict: a line that is neither a comment, a blank line, a multiword
+    token nor an empty node, and has fewer than ``min_columns`` columns or
+    no word id, is an :class:`~presslens.errors.InputError` naming the file
+    and line, as is a file (UTF-8 text, read within a size bound) with no
+    sentence at all.
+    """
+    from presslens.document.inputs import read_text_file
+    from presslens.errors import InputError
+
+    text = read_text_file(path, what="CoNLL-U file")
     rows: list[list[str]] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line:
-                if rows:
-                    yield rows
-                    rows = []
-                continue
-            if line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) < min_columns or not cols[0].isdigit():
-                continue
-            rows.append(cols)
+    found = False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            if rows:
+                found = True
+                yield rows
+                rows = []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if _SKIPPED_ID.fullmatch(cols[0]):
+            continue  # multiword token or empty node
+        if len(cols) < min_columns or not cols[0].isdigit():
+            raise InputError(f"{path}: line {lineno}", f"not a CoNLL-U word line (expected 10 tab-separated "
+                                                       f"columns starting with a word number, found {len(cols)})")
+        if min_columns > 6 and not cols[6].isdigit():
+            raise InputError(f"{path}: line {lineno}", f"head {cols[6]!r} is not a word number")
+        rows.append(cols)
     if rows:
+        found = True
         yield rows
+    if not found:
+        raise InputError(path, "holds no CoNLL-U sentence")
 
 
 def read_conllu_spacing(path: str | os.PathLike[str]) -> list[tuple[list[str], list[str], list[bool]]]:
