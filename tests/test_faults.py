@@ -292,6 +292,8 @@ def test_coding_export_names_are_unique_bounded_and_safe_for_any_id(tmp_path):
     assert sorted(e["doc_id"] for e in mapping) == sorted(ids[:4])
     for e in mapping:
         assert (out / e["text"]).read_text(encoding="utf-8").endswith(f"Document {ids.index(e['doc_id'])}.")
+    for ann in (out / "attributions").glob("*.ann"):  # a coder has worked through them (an untouched export is refused)
+        ann.write_text(ann.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     report = brat_coding_report(out)
     assert set(report["alpha"].columns) and not report["scores"].empty
     with pytest.raises(PresslensError, match="not an empty folder"):

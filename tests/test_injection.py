@@ -126,6 +126,8 @@ def validation_report(work: Path, inputs: dict[str, Path]) -> Path:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    for ann in (coding / "attributions").glob("*.ann"):  # coded in BRAT too (an untouched export is refused)
+        ann.write_text(ann.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     executed = out / "05_validation.ipynb"
     papermill.execute_notebook(
         str(NOTEBOOK_DIR / "05_validation.ipynb"), str(executed), kernel_name=KERNEL_NAME, progress_bar=False,
@@ -137,13 +139,24 @@ def validation_report(work: Path, inputs: dict[str, Path]) -> Path:
     return out
 
 
-#: Every report presslens writes from hostile inputs. Issue 20's comparison
-#: report joins here: ``"comparison": comparison_report`` (run ``presslens
-#: compare`` on ``inputs["corpus"]`` and another hostile corpus).
+def comparison_report(work: Path, inputs: dict[str, Path]) -> Path:
+    """`presslens compare` on the hostile corpus's readable articles (comparison refuses a malformed line)."""
+    from presslens.report.story_report import run_story_report
+
+    readable = work / "story <svg onload=alert(221)>.jsonl"
+    readable.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in CORPUS if r.get("text")),
+                        encoding="utf-8")
+    out = work / "comparison"
+    run_story_report([readable], out, inputs["parties"], progress=False)
+    return out
+
+
+#: Every report presslens writes from hostile inputs.
 REPORT_BUILDERS: dict[str, Callable[[Path, dict[str, Path]], Path]] = {
     "article": article_report,
     "corpus": corpus_report,
     "validation": validation_report,
+    "comparison": comparison_report,
 }
 
 
@@ -165,6 +178,7 @@ def test_every_report_was_written(hostile):
                                                                   "02_hedged_claims.html", "03_party_framing.html"}
     assert (hostile["corpus"] / "04_corpus_comparison.html").is_file()
     assert (hostile["validation"] / "05_validation.html").is_file()
+    assert (hostile["comparison"] / "06_story_comparison.html").is_file()
 
 
 def test_no_html_written_holds_live_markup(hostile):

@@ -22,11 +22,13 @@ from typing import Any
 
 from presslens.attribution.registry import DEFAULT_MODEL
 from presslens.errors import InputError, PresslensError
-from presslens.report.article import _start_annotation, run_while_annotating
+from presslens.document.outputs import check_output_dir, folder_lock
+from presslens.report.article import _start_annotation, _stop_annotation, run_while_annotating
 from presslens.report.markers import error_marker
 from presslens.report.provenance import provenance, provenance_html
-from presslens.report.report_set import clear_outputs, discover_notebooks, notebook_jobs, write_report_set
-from presslens.report.runner import warm_up
+from presslens.report.report_set import (clear_outputs, discover_notebooks, notebook_jobs, remove_temporaries,
+                                         write_report_set)
+from presslens.report.runner import stop_all_kernels, warm_up
 from presslens.resources.hashing import input_sha256
 
 #: Keys of the notebook's figures that ``metrics.json`` carries at its top.
@@ -87,25 +89,35 @@ def run_story_report(
     if not notebooks:
         raise PresslensError("no story notebooks found (notebook metadata presslens.scope = story)")
 
-    annotations = out_dir / "annotations.jsonl"
-    clear_outputs(out_dir, [annotations, Path(error_marker(annotations))])
-    annotator = _start_annotation(docs, config, annotations, attribution_model)
-    warm_up()
-    prov = provenance(paths[0], parties, {"inputs": [p.name for p in paths],
-                                          "parties_path": parties.name if parties else None,
-                                          "include_code": include_code, "threshold": threshold,
-                                          "sentence_model": SENTENCE_MODEL}, attribution_model=attribution_model)
-    prov["input"] = inputs_identity(paths)
-    params = {"input_path": [str(p) for p in paths], "parties_path": str(parties) if parties else "",
-              "output_dir": str(out_dir), "annotations_path": str(annotations),
-              "attribution_model": attribution_model, "threshold": threshold}
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
-    jobs, titles, parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
-                                        f"{len(docs)} articles", back="the comparison's index")
-    results = run_while_annotating(jobs, len(jobs), include_code, progress, annotator, annotations, out_dir, parts)
-    headline = _headline(out_dir, results, len(docs))
-    return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, len(jobs), config,
-                            lift=TOP_KEYS)
+    check_output_dir(out_dir)  # a read-only place or a file in the way: said before anything else
+    with folder_lock(out_dir):
+        annotations = out_dir / "annotations.jsonl"
+        preexisting = clear_outputs(out_dir, [annotations, Path(error_marker(annotations))], notebooks)
+        annotator = _start_annotation(docs, config, annotations, attribution_model)
+        try:
+            warm_up()
+            prov = provenance(paths[0], parties, {"inputs": [p.name for p in paths],
+                                                  "parties_path": parties.name if parties else None,
+                                                  "include_code": include_code, "threshold": threshold,
+                                                  "sentence_model": SENTENCE_MODEL}, attribution_model=attribution_model)
+            prov["input"] = inputs_identity(paths)
+            params = {"input_path": [str(p) for p in paths], "parties_path": str(parties) if parties else "",
+                      "output_dir": str(out_dir), "annotations_path": str(annotations),
+                      "attribution_model": attribution_model, "threshold": threshold}
+            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+            jobs, titles, parts = notebook_jobs(notebooks, out_dir, params, provenance_html(prov, when),
+                                                f"{len(docs)} articles", back="the comparison's index")
+            results = run_while_annotating(jobs, len(jobs), include_code, progress, annotator, annotations, out_dir,
+                                           parts)
+            headline = _headline(out_dir, results, len(docs))
+            return write_report_set(out_dir, results, prov, titles, parts, headline, when, started, t0, len(jobs),
+                                    config, lift=TOP_KEYS, preexisting=preexisting)
+        except BaseException:
+            # Interrupted or failed: no child, kernel or temporary file outlives the run.
+            stop_all_kernels()
+            _stop_annotation(annotator, annotations)
+            remove_temporaries(out_dir)
+            raise
 
 
 def _headline(out_dir: Path, results: Sequence[Any], n_docs: int) -> str:
