@@ -215,6 +215,7 @@ def test_evaluate_coding_refuses_an_uncoded_export_and_scores_a_coded_one(capsys
     assert spans["cue"]["exact"]["f1"] == 1.0 and spans["hedge"]["labelled"]["f1"] < 1.0  # the line deleted
 
 
+@pytest.mark.validation  # whole EWT test and NewsMTSC: tasks.py validate
 def test_evaluate_roles_and_tone_on_shared_data_json(capsys):
     ewt = shared_path("data", "ud-english-ewt", "en_ewt-ud-test.conllu")
     mtsc = shared_path("data", "newsmtsc", "devtest_mt.jsonl")

