@@ -24,6 +24,15 @@ _NOUNISH = {"DT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "CD", "PRP$", 
 _SENTENCE_END = {".", "!", "?", ";", ":", '"', "''", "``", ")"}
 
 
+def _example(text: str) -> Seq:
+    """The first paragraph sequence of a text, for the examples below."""
+    from presslens.attribution.sequences import doc_sequences
+    from presslens.document.spans import Document
+    from presslens.syntax.segment import segment
+
+    return doc_sequences(segment(Document("example", text)))[0]
+
+
 def _sentence(seq: Seq, i: int) -> tuple[int, int]:
     a, b = i, i
     while a > 0 and seq.sent[a - 1] == seq.sent[i]:
@@ -36,10 +45,7 @@ def _sentence(seq: Seq, i: int) -> tuple[int, int]:
 def naming_reports(seq: Seq) -> list[tuple[Span, Span, Span]]:
     """ "condemned what he called provocations": cue "called", source "he", content "provocations".
 
-    >>> from presslens.document.spans import Document
-    >>> from presslens.syntax.segment import segment
-    >>> from presslens.attribution.sequences import doc_sequences
-    >>> seq = doc_sequences(segment(Document("d", "The army denounced what it describes as foreign meddling.")))[0]
+    >>> seq = _example("The army denounced what it describes as foreign meddling.")
     >>> [[" ".join(seq.words[a:b]) for a, b in t] for t in naming_reports(seq)]
     [['describes', 'it', 'foreign meddling']]
     """
@@ -66,10 +72,7 @@ def naming_reports(seq: Seq) -> list[tuple[Span, Span, Span]]:
 def inverted_reports(seq: Seq) -> list[tuple[Span, Span, Span]]:
     """A sentence closed by ", confirms [source]" (a headline's inversion): the content is what precedes.
 
-    >>> from presslens.document.spans import Document
-    >>> from presslens.syntax.segment import segment
-    >>> from presslens.attribution.sequences import doc_sequences
-    >>> seq = doc_sequences(segment(Document("d", "Talks to resume next week, confirms minister Ana Ruiz")))[0]
+    >>> seq = _example("Talks to resume next week, confirms minister Ana Ruiz")
     >>> [[" ".join(seq.words[a:b]) for a, b in t] for t in inverted_reports(seq)]
     [['confirms', 'minister ana ruiz', 'talks to resume next week']]
     """
@@ -95,10 +98,7 @@ def inverted_reports(seq: Seq) -> list[tuple[Span, Span, Span]]:
 def quoted_as_saying(seq: Seq) -> list[tuple[Span, Span, Span]]:
     """ "Officials were quoted by local media as saying that ...": one report by the officials.
 
-    >>> from presslens.document.spans import Document
-    >>> from presslens.syntax.segment import segment
-    >>> from presslens.attribution.sequences import doc_sequences
-    >>> seq = doc_sequences(segment(Document("d", "Officials were quoted by local media as saying that talks had failed.")))[0]
+    >>> seq = _example("Officials were quoted by local media as saying that talks had failed.")
     >>> [[" ".join(seq.words[a:b]) for a, b in t] for t in quoted_as_saying(seq)]
     [['were quoted by local media as saying', 'officials', 'that talks had failed']]
     """
